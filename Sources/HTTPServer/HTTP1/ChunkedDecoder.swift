@@ -1,0 +1,104 @@
+/// Decodes a chunked request body (RFC 9112 §7.1) incrementally, appending the data to a
+/// buffer and refusing bodies over a limit as soon as the chunk sizes say so.
+///
+/// Chunk extensions are skipped; trailer fields are read and discarded (§7.1.2 lets a
+/// recipient do so), but count against the header section limit.
+public struct ChunkedDecoder: Sendable {
+    private enum State: Sendable, Equatable {
+        case size            // reading "HEX[;ext]CRLF"
+        case data(Int)       // bytes of the current chunk still to read
+        case dataEnd         // the CRLF after a chunk's data
+        case trailers        // trailer lines until an empty line
+        case done
+    }
+
+    private let maxBodyBytes: Int
+    private let limits: ParserLimits
+    private var state: State = .size
+    private var trailerBytes = 0
+    /// Body bytes decoded so far.
+    public private(set) var bodyLength = 0
+
+    /// A decoder that refuses bodies over `maxBodyBytes`.
+    public init(maxBodyBytes: Int, limits: ParserLimits = ParserLimits()) {
+        self.maxBodyBytes = maxBodyBytes
+        self.limits = limits
+    }
+
+    /// Whether the last chunk and the trailers have been read.
+    public var isComplete: Bool { state == .done }
+
+    /// Decodes from `bytes`, appending data to `body`; returns how many bytes it used.
+    /// Stops after the end of the body, so bytes of a pipelined request are left alone.
+    public mutating func decode(_ bytes: UnsafeBufferPointer<UInt8>, into body: inout [UInt8]) throws(HTTPParseError) -> Int {
+        var index = 0
+        while index < bytes.count {
+            switch state {
+            case .size:
+                guard let lf = bytes[index...].firstIndex(of: ASCII.lf) else {
+                    if bytes.count - index > limits.maxChunkLineLength { throw .invalidChunk }
+                    return index
+                }
+                let size = try Self.parseSizeLine(UnsafeBufferPointer(rebasing: bytes[index..<lf]), limits: limits)
+                if size > maxBodyBytes - bodyLength { throw .bodyTooLarge }
+                state = size == 0 ? .trailers : .data(size)
+                index = lf + 1
+            case .data(let remaining):
+                let take = min(remaining, bytes.count - index)
+                body.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<(index + take)]))
+                bodyLength += take
+                index += take
+                state = remaining == take ? .dataEnd : .data(remaining - take)
+            case .dataEnd:
+                guard bytes.count - index >= 2 else { return index }
+                guard bytes[index] == ASCII.cr, bytes[index + 1] == ASCII.lf else { throw .invalidChunk }
+                index += 2
+                state = .size
+            case .trailers:
+                guard let lf = bytes[index...].firstIndex(of: ASCII.lf) else {
+                    if trailerBytes + bytes.count - index > limits.maxHeaderSectionBytes { throw .headerSectionTooLarge }
+                    return index
+                }
+                guard lf > index, bytes[lf - 1] == ASCII.cr else { throw .invalidChunk }
+                trailerBytes += lf + 1 - index
+                if trailerBytes > limits.maxHeaderSectionBytes { throw .headerSectionTooLarge }
+                if lf - 1 == index { state = .done }
+                index = lf + 1
+            case .done:
+                return index
+            }
+        }
+        return index
+    }
+
+    // chunk-size [ chunk-ext ] CRLF, chunk-size = 1*HEXDIG.
+    private static func parseSizeLine(_ line: UnsafeBufferPointer<UInt8>, limits: ParserLimits) throws(HTTPParseError) -> Int {
+        guard line.count <= limits.maxChunkLineLength, let last = line.last, last == ASCII.cr else { throw .invalidChunk }
+        var size = 0
+        var digits = 0
+        for byte in line.dropLast() {
+            guard let value = hexValue(byte) else {
+                // Only an extension (";name[=value]") or whitespace before one may follow.
+                guard digits > 0, byte == UInt8(ascii: ";") || byte == ASCII.space || byte == ASCII.tab else {
+                    throw .invalidChunk
+                }
+                break
+            }
+            digits += 1
+            // 15 hex digits stay below Int.max; more is an attack, not a body.
+            guard digits <= 15 else { throw .invalidChunk }
+            size = size << 4 | value
+        }
+        guard digits > 0 else { throw .invalidChunk }
+        return size
+    }
+
+    private static func hexValue(_ byte: UInt8) -> Int? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): Int(byte - UInt8(ascii: "A") + 10)
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,71 @@
+/// Writes a response head and body into one buffer, so it leaves in one write.
+enum ResponseEncoder {
+    static let continueLine: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    /// Appends `response` to `buffer`, adding `Date`, `Content-Length`, `X-Request-Id` and
+    /// `Connection`. For HEAD, the length of the body that GET would send is given, but
+    /// not the body.
+    static func encode(
+        _ response: Response, requestID: String, isHead: Bool, minorVersion: Int, closing: Bool,
+        date: [UInt8], into buffer: inout [UInt8]
+    ) {
+        let status = response.status
+        buffer.reserveCapacity(buffer.count + 160 + response.body.count)
+        buffer.append(contentsOf: minorVersion == 0 ? http10 : http11)
+        buffer.append(contentsOf: String(status.code).utf8)
+        buffer.append(space)
+        buffer.append(contentsOf: status.reasonPhrase.utf8)
+        buffer.append(contentsOf: crlf)
+        var hasContentType = false
+        for field in response.headers {
+            // The server owns framing and persistence.
+            let name = field.name
+            if name.isEqualCaseInsensitive(to: "Content-Length") || name.isEqualCaseInsensitive(to: "Connection")
+                || name.isEqualCaseInsensitive(to: "Transfer-Encoding") || name.isEqualCaseInsensitive(to: "X-Request-Id") {
+                continue
+            }
+            if !hasContentType && name.isEqualCaseInsensitive(to: "Content-Type") { hasContentType = true }
+            append(name, field.value, to: &buffer)
+        }
+        if !hasContentType && status.allowsBody {
+            buffer.append(contentsOf: defaultContentType)
+        }
+        if status.allowsBody {
+            buffer.append(contentsOf: contentLength)
+            buffer.append(contentsOf: String(response.body.count).utf8)
+            buffer.append(contentsOf: crlf)
+        }
+        buffer.append(contentsOf: dateName)
+        buffer.append(contentsOf: date)
+        buffer.append(contentsOf: crlf)
+        append("X-Request-Id", requestID, to: &buffer)
+        if closing {
+            buffer.append(contentsOf: connectionClose)
+        } else if minorVersion == 0 {
+            buffer.append(contentsOf: connectionKeepAlive)
+        }
+        buffer.append(contentsOf: crlf)
+        if !isHead && status.allowsBody {
+            buffer.append(contentsOf: response.body)
+        }
+    }
+
+    private static func append(_ name: String, _ value: String, to buffer: inout [UInt8]) {
+        buffer.append(contentsOf: name.utf8)
+        buffer.append(contentsOf: colonSpace)
+        // A handler must never be able to split the response: drop CR and LF from values.
+        for byte in value.utf8 where byte != 0x0D && byte != 0x0A { buffer.append(byte) }
+        buffer.append(contentsOf: crlf)
+    }
+
+    private static let http11 = Array("HTTP/1.1 ".utf8)
+    private static let http10 = Array("HTTP/1.0 ".utf8)
+    private static let space = UInt8(ascii: " ")
+    private static let crlf = Array("\r\n".utf8)
+    private static let colonSpace = Array(": ".utf8)
+    private static let contentLength = Array("Content-Length: ".utf8)
+    private static let dateName = Array("Date: ".utf8)
+    private static let defaultContentType = Array("Content-Type: text/plain; charset=utf-8\r\n".utf8)
+    private static let connectionClose = Array("Connection: close\r\n".utf8)
+    private static let connectionKeepAlive = Array("Connection: keep-alive\r\n".utf8)
+}

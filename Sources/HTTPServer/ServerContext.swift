@@ -1,0 +1,104 @@
+internal import Logging
+internal import Synchronization
+
+/// What every loop and connection of one server shares: settings, routes, the responder
+/// chain, the observer and the connection count.
+final class ServerContext: Sendable {
+    let configuration: ServerConfiguration
+    let router: Router
+    let observers: [any ServerObserver]
+    let logger: Logger
+    /// Prefix of generated request ids, different for every server start.
+    let requestIDPrefix: String
+    // Timeouts in nanoseconds, as the loops compare them.
+    let headerTimeout: UInt64
+    let bodyIdleTimeout: UInt64
+    let keepAliveTimeout: UInt64
+    /// How often loops look for connections past their deadline.
+    let sweepInterval: UInt64
+    private let responder: Router.Handler
+    private let openConnections = Atomic<Int>(0)
+    private let runningLoops: Atomic<Int>
+    private let onStopped: @Sendable () -> Void
+
+    init(
+        configuration: ServerConfiguration, router: Router, middleware: [any Middleware],
+        observers: [any ServerObserver], logger: Logger, onStopped: @escaping @Sendable () -> Void
+    ) {
+        self.configuration = configuration
+        self.router = router
+        self.observers = observers
+        self.logger = logger
+        self.onStopped = onStopped
+        runningLoops = Atomic(configuration.eventLoops)
+        requestIDPrefix = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 16) + "-"
+        headerTimeout = configuration.headerTimeout.nanoseconds
+        bodyIdleTimeout = configuration.bodyIdleTimeout.nanoseconds
+        keepAliveTimeout = configuration.keepAliveTimeout.nanoseconds
+        // A quarter of the shortest timeout, between 5 ms and 1 s: tiny timeouts in tests stay
+        // accurate, and the default ones cost one sweep a second.
+        let shortest = min(headerTimeout, bodyIdleTimeout, keepAliveTimeout)
+        sweepInterval = min(max(shortest / 4, 5_000_000), 1_000_000_000)
+
+        // The innermost responder runs what the router resolved; middleware wraps it.
+        var chain: Router.Handler = { request in
+            switch request.resolution {
+            case .found(let route, _): return try await route.handler(request)
+            case .methodNotAllowed(let allow): throw Problem.methodNotAllowed(allow: allow)
+            case .notFound: throw Problem.notFound
+            }
+        }
+        for layer in middleware.reversed() {
+            let next = chain
+            chain = { request in try await layer.respond(to: request, next: next) }
+        }
+        responder = chain
+    }
+
+    /// Runs the responder chain; every error becomes a problem response, and the ones that
+    /// are not problems are logged with the request id as the 500 they turn into.
+    func respond(to request: Request) async -> Response {
+        do {
+            return try await responder(request)
+        } catch let error as any ProblemConvertible {
+            return error.problem.response(instance: request.path)
+        } catch {
+            logger.error("handler failed", metadata: [
+                "request_id": .string(request.id),
+                "route": .string(request.route ?? "-"),
+                "error_type": .string(String(reflecting: type(of: error))),
+                "error": .string(String(describing: error)),
+            ])
+            return Problem.internalError.response(instance: request.path)
+        }
+    }
+
+    /// Hands a finished request to every observer.
+    func recordCompleted(_ record: AccessRecord) {
+        for observer in observers { observer.requestCompleted(record) }
+    }
+
+    /// Counts a new connection; false when the limit is reached.
+    func reserveConnection() -> Bool {
+        let count = openConnections.wrappingAdd(1, ordering: .relaxed).newValue
+        if count > configuration.maxConnections {
+            openConnections.wrappingSubtract(1, ordering: .relaxed)
+            return false
+        }
+        return true
+    }
+
+    func releaseConnection() {
+        openConnections.wrappingSubtract(1, ordering: .relaxed)
+    }
+
+    /// Connections open across loops.
+    var connectionCount: Int { openConnections.load(ordering: .relaxed) }
+
+    /// Called by each loop as its thread ends; the last one reports the server stopped.
+    func loopFinished() {
+        if runningLoops.wrappingSubtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
+            onStopped()
+        }
+    }
+}

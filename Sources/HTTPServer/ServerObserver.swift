@@ -1,0 +1,28 @@
+/// One answered request, as the access log and metrics see it: never the query or the body.
+public struct AccessRecord: Sendable {
+    /// The method, or "-" when the request line could not be read.
+    public var method: String
+    /// The matched route pattern, or "-" when none matched.
+    public var route: String
+    public var status: Int
+    /// From the end of the request head to the response handed to the socket.
+    public var duration: Duration
+    public var requestID: String
+}
+
+/// Receives connection and request events from the event loops. Called on loop threads:
+/// keep it fast and never block.
+public protocol ServerObserver: Sendable {
+    /// A connection was accepted.
+    func connectionOpened()
+    /// A connection was closed.
+    func connectionClosed()
+    /// A response was written (or handed to the kernel).
+    func requestCompleted(_ record: AccessRecord)
+}
+
+/// Wraps the handling of a request: authentication, CORS, rate limits and the like.
+public protocol Middleware: Sendable {
+    /// Answers `request`, usually by calling `next`.
+    func respond(to request: Request, next: Router.Handler) async throws -> Response
+}

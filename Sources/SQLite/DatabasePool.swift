@@ -1,0 +1,215 @@
+internal import Dispatch
+internal import Foundation
+internal import Synchronization
+
+/// One writer connection and several read-only reader connections to a WAL database, each on
+/// its own thread; the only `Sendable` type of this module.
+///
+/// Closures run on the connection's thread, so blocking SQLite calls never hold the caller's
+/// thread or Swift's cooperative pool. Writes run one at a time in submission order; reads run
+/// on whichever reader is idle, concurrently with each other and with the write. A connection
+/// must not escape its closure. Cancelling the calling task does not cancel a queued job.
+public final class DatabasePool: Sendable {
+    /// The database file path.
+    public let path: String
+    /// The number of reader connections.
+    public let readerCount: Int
+    private let writerQueue: JobQueue
+    private let readerQueue: JobQueue
+    /// Signalled by each connection thread once it has closed its connection and is exiting.
+    private let threadsFinished: DispatchSemaphore
+    private let threadCount: Int
+
+    /// Opens the writer (creating the file and switching it to WAL), then `readers` read-only
+    /// connections, each on a new thread.
+    ///
+    /// Throws the first `SQLiteError` from opening; connections already open are closed first.
+    public init(path: String, readers: Int = 4, busyTimeout: Duration = .seconds(5)) throws {
+        precondition(readers >= 1, "a DatabasePool needs at least one reader")
+        let writerQueue = JobQueue()
+        let readerQueue = JobQueue()
+        let threadsFinished = DispatchSemaphore(value: 0)
+        var started = 0
+
+        // The writer first: readers cannot create the file or turn WAL on.
+        var failure: (any Error)?
+        started += 1
+        if case .failure(let error) = Self.startThread(
+            name: "SQLite writer", queue: writerQueue, finished: threadsFinished,
+            open: { try Connection(path: path, busyTimeout: busyTimeout) }
+        ) {
+            failure = error
+        }
+        var reader = 0
+        while failure == nil, reader < readers {
+            reader += 1
+            started += 1
+            if case .failure(let error) = Self.startThread(
+                name: "SQLite reader \(reader)", queue: readerQueue, finished: threadsFinished,
+                open: { try Self.openReader(path: path, busyTimeout: busyTimeout) }
+            ) {
+                failure = error
+            }
+        }
+        if let failure {
+            writerQueue.close(consumers: 1)
+            readerQueue.close(consumers: readers)
+            for _ in 0..<started {
+                threadsFinished.wait()
+            }
+            throw failure
+        }
+
+        self.path = path
+        self.readerCount = readers
+        self.writerQueue = writerQueue
+        self.readerQueue = readerQueue
+        self.threadsFinished = threadsFinished
+        self.threadCount = started
+    }
+
+    deinit {
+        // Do not wait here: the last reference may be dropped by a job on one of our own threads.
+        writerQueue.close(consumers: 1)
+        readerQueue.close(consumers: readerCount)
+    }
+
+    /// Runs `body` on the writer inside `Connection.write` (BEGIN IMMEDIATE … COMMIT, ROLLBACK on
+    /// throw) and returns its result; throws what `body` or SQLite threw, or `SQLITE_MISUSE`
+    /// after `close()`.
+    @discardableResult
+    public func write<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await run(on: writerQueue) { connection in
+            try connection.write(body)
+        }
+    }
+
+    /// Runs `body` on an idle reader inside `Connection.read` (one snapshot for all its queries)
+    /// and returns its result; throws what `body` or SQLite threw, or `SQLITE_MISUSE` after `close()`.
+    public func read<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+        try await run(on: readerQueue) { connection in
+            try connection.read(body)
+        }
+    }
+
+    /// `write(_:)` that blocks the calling thread until done, for command-line tools. Never call
+    /// it from a pool closure or from async code.
+    @discardableResult
+    public func writeSync<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) throws -> T {
+        try runSync(on: writerQueue) { connection in
+            try connection.write(body)
+        }
+    }
+
+    /// `read(_:)` that blocks the calling thread until done, for command-line tools. Never call
+    /// it from a pool closure or from async code.
+    public func readSync<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) throws -> T {
+        try runSync(on: readerQueue) { connection in
+            try connection.read(body)
+        }
+    }
+
+    /// Lets queued jobs finish, then closes every connection and ends its thread; later calls
+    /// throw `SQLITE_MISUSE`. Blocks until done; calling it again does nothing. Never call it
+    /// from a pool closure (it would wait for itself).
+    public func close() {
+        let writerWasOpen = writerQueue.close(consumers: 1)
+        let readersWereOpen = readerQueue.close(consumers: readerCount)
+        guard writerWasOpen || readersWereOpen else { return }
+        for _ in 0..<threadCount {
+            threadsFinished.wait()
+        }
+    }
+
+    // MARK: - Jobs
+
+    private func run<T: Sendable>(
+        on queue: JobQueue,
+        _ work: @escaping @Sendable (Connection) throws -> T
+    ) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            do {
+                try queue.submit { connection in
+                    continuation.resume(with: Result { try work(connection) })
+                }
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    private func runSync<T: Sendable>(
+        on queue: JobQueue,
+        _ work: @escaping @Sendable (Connection) throws -> T
+    ) throws -> T {
+        let outcome = Outcome<T>()
+        try queue.submit { connection in
+            outcome.deliver(Result { try work(connection) })
+        }
+        return try outcome.wait().get()
+    }
+
+    // MARK: - Threads
+
+    /// Starts a thread that opens its connection with `open`, then runs `queue`'s jobs until the
+    /// queue closes. Returns once the connection is open, or with the error that prevented it.
+    private static func startThread(
+        name: String,
+        queue: JobQueue,
+        finished: DispatchSemaphore,
+        open: @escaping @Sendable () throws -> Connection
+    ) -> Result<Void, any Error> {
+        let opened = Outcome<Void>()
+        let thread = Thread {
+            defer { finished.signal() }
+            // The connection is created, used and closed on this thread only.
+            let connection: Connection
+            do {
+                connection = try open()
+            } catch {
+                opened.deliver(.failure(error))
+                return
+            }
+            opened.deliver(.success(()))
+            while let job = queue.next() {
+                job(connection)
+            }
+            // Cannot fail for lack of statements: the jobs are done and their statements released.
+            // If it did, deinit would still close the handle with sqlite3_close_v2.
+            try? connection.close()
+        }
+        thread.name = name
+        thread.start()
+        return opened.wait()
+    }
+
+    /// Opens a read-only connection and checks that the database is in WAL mode, without which
+    /// readers and the writer would block one another.
+    private static func openReader(path: String, busyTimeout: Duration) throws -> Connection {
+        let connection = try Connection(path: path, readOnly: true, busyTimeout: busyTimeout)
+        let sql = "PRAGMA journal_mode"
+        let mode = try connection.prepare(sql).firstString()
+        guard mode?.lowercased() == "wal" else {
+            throw SQLiteError.notInWALMode(mode, sql: sql)
+        }
+        return connection
+    }
+}
+
+/// A result handed from a connection thread to a thread blocked waiting for it.
+private final class Outcome<Value: Sendable>: Sendable {
+    private let result = Mutex<Result<Value, any Error>?>(nil)
+    private let delivered = DispatchSemaphore(value: 0)
+
+    /// Stores `result` and wakes the waiter; call once.
+    func deliver(_ result: Result<Value, any Error>) {
+        self.result.withLock { $0 = result }
+        delivered.signal()
+    }
+
+    /// Blocks until `deliver` is called and returns its result.
+    func wait() -> Result<Value, any Error> {
+        delivered.wait()
+        return result.withLock { $0! }
+    }
+}

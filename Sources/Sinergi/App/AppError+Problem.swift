@@ -1,0 +1,33 @@
+public import HTTPServer
+
+extension AppError: ProblemConvertible {
+    /// The only place that knows each error's status, title and type URI (docs/errors.md).
+    public var problem: Problem {
+        switch self {
+        case .notFound:
+            Problem.notFound
+        case .unauthenticated:
+            Problem(slug: "unauthenticated", title: "Unauthorized", status: 401,
+                    detail: "Send a valid API key as `Authorization: Bearer <key>`.",
+                    headers: HTTPHeaders([("WWW-Authenticate", "Bearer")]))
+        case .forbidden:
+            Problem(slug: "forbidden", title: "Forbidden", status: 403,
+                    detail: "Your role may not do this.")
+        case .malformedBody(let detail):
+            Problem(slug: "malformed-body", title: "Bad Request", status: 400, detail: detail)
+        case .invalid(let errors):
+            Problem(slug: "validation-failed", title: "Unprocessable Content", status: 422,
+                    detail: "\(errors.count) field\(errors.count == 1 ? " is" : "s are") invalid.", errors: errors)
+        case .conflict(let detail):
+            Problem(slug: "conflict", title: "Conflict", status: 409, detail: detail)
+        case .preconditionFailed:
+            Problem(slug: "precondition-failed", title: "Precondition Failed", status: 412,
+                    detail: "The resource changed since you read it; read it again and retry with its new ETag.")
+        case .idempotencyKeyReused:
+            Problem(slug: "idempotency-key-reused", title: "Unprocessable Content", status: 422,
+                    detail: "This Idempotency-Key was used with a different request body.")
+        case .unavailable(let detail):
+            Problem(slug: "unavailable", title: "Service Unavailable", status: 503, detail: detail)
+        }
+    }
+}

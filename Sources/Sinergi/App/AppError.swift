@@ -1,0 +1,24 @@
+public import HTTPServer
+
+/// Every failure a handler reports to a client; one type for the whole application, turned
+/// into problem+json in one place (`AppError+Problem.swift`).
+public enum AppError: Error, Sendable, Equatable {
+    /// 404; also what a caller outside its scope sees, so existence is never revealed.
+    case notFound
+    /// 401 with `WWW-Authenticate: Bearer`.
+    case unauthenticated
+    /// 403: the caller's role may not do this.
+    case forbidden
+    /// 400: a body that is not JSON, or a malformed query.
+    case malformedBody(String)
+    /// 422: every bad field at once.
+    case invalid([Problem.FieldError])
+    /// 409: duplicate, or an illegal transition.
+    case conflict(String)
+    /// 412: stale `If-Match`.
+    case preconditionFailed
+    /// 422: the same `Idempotency-Key` with another body.
+    case idempotencyKeyReused
+    /// 503: a dependency is not ready.
+    case unavailable(String)
+}

@@ -1,0 +1,226 @@
+public import Foundation
+public import HTTPServer
+
+/// The service's settings, from `config/sinergi.json` < `SINERGI_*` environment < flags.
+///
+/// Every setting has a dotted key (`timeouts.header_seconds`), the JSON path in the file; its
+/// environment variable is `SINERGI_` plus the key's last part upper-cased where unambiguous
+/// (see `Config.settings`). A bad value stops start-up with a message naming the key.
+public struct Config: Sendable, Equatable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// SQLite file, created with its folder when missing.
+    public var database = "data/sinergi.db"
+    /// Event loop threads; 0 means one per core.
+    public var threads = 0
+    /// Read-only SQLite connections, each on its own thread.
+    public var databaseReaders = 4
+    public var logLevel = "info"
+    public var maxConnections = 10_000
+    public var maxBodyBytes = 10 * 1024 * 1024
+    public var headerTimeoutSeconds = 10.0
+    public var bodyIdleTimeoutSeconds = 30.0
+    public var keepAliveTimeoutSeconds = 60.0
+    public var shutdownGraceSeconds = 10.0
+    /// Folder of numbered `.sql` files.
+    public var migrationsPath = "migrations"
+    /// The contract served as `/openapi.json`.
+    public var openAPIPath = "docs/openapi.yaml"
+
+    public init() {}
+
+    /// The HTTP server's part of the settings.
+    public var serverConfiguration: ServerConfiguration {
+        var server = ServerConfiguration()
+        server.host = host
+        server.port = port
+        server.eventLoops = threads > 0 ? threads : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        server.maxConnections = maxConnections
+        server.maxBodyBytes = maxBodyBytes
+        server.headerTimeout = .milliseconds(Int64(headerTimeoutSeconds * 1000))
+        server.bodyIdleTimeout = .milliseconds(Int64(bodyIdleTimeoutSeconds * 1000))
+        server.keepAliveTimeout = .milliseconds(Int64(keepAliveTimeoutSeconds * 1000))
+        server.shutdownGracePeriod = .milliseconds(Int64(shutdownGraceSeconds * 1000))
+        return server
+    }
+}
+
+/// A setting that could not be used; says which and why, never more of the value than needed.
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The dotted key, environment variable or flag at fault.
+    public let key: String
+    public let reason: String
+
+    public init(key: String, reason: String) {
+        self.key = key
+        self.reason = reason
+    }
+
+    public var description: String { "configuration: \(key): \(reason)" }
+}
+
+extension Config {
+    /// One setting: its dotted key in the file, its environment variable, how to apply a value.
+    struct Setting: Sendable {
+        let key: String
+        let environment: String
+        let apply: @Sendable (inout Config, ConfigValue) throws(ConfigError) -> Void
+    }
+
+    /// A raw value: a JSON value from the file, or text from the environment or a flag.
+    enum ConfigValue: Sendable {
+        case text(String)
+        case number(Double)
+        case other
+    }
+
+    static let settings: [Setting] = [
+        Setting(key: "host", environment: "SINERGI_HOST") { config, value throws(ConfigError) in
+            config.host = try value.string(key: "host")
+            guard !config.host.isEmpty else { throw ConfigError(key: "host", reason: "must not be empty") }
+        },
+        Setting(key: "port", environment: "SINERGI_PORT") { config, value throws(ConfigError) in
+            config.port = try value.integer(key: "port", in: 0...65535)
+        },
+        Setting(key: "database", environment: "SINERGI_DATABASE") { config, value throws(ConfigError) in
+            config.database = try value.string(key: "database")
+            guard !config.database.isEmpty else { throw ConfigError(key: "database", reason: "must not be empty") }
+        },
+        Setting(key: "threads", environment: "SINERGI_THREADS") { config, value throws(ConfigError) in
+            config.threads = try value.integer(key: "threads", in: 0...256)
+        },
+        Setting(key: "database_readers", environment: "SINERGI_DATABASE_READERS") { config, value throws(ConfigError) in
+            config.databaseReaders = try value.integer(key: "database_readers", in: 1...64)
+        },
+        Setting(key: "log_level", environment: "SINERGI_LOG_LEVEL") { config, value throws(ConfigError) in
+            let level = try value.string(key: "log_level")
+            let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+            guard levels.contains(level) else {
+                throw ConfigError(key: "log_level", reason: "must be one of \(levels.joined(separator: ", "))")
+            }
+            config.logLevel = level
+        },
+        Setting(key: "limits.max_connections", environment: "SINERGI_MAX_CONNECTIONS") { config, value throws(ConfigError) in
+            config.maxConnections = try value.integer(key: "limits.max_connections", in: 1...1_000_000)
+        },
+        Setting(key: "limits.max_body_bytes", environment: "SINERGI_MAX_BODY_BYTES") { config, value throws(ConfigError) in
+            config.maxBodyBytes = try value.integer(key: "limits.max_body_bytes", in: 1...(1 << 32))
+        },
+        Setting(key: "timeouts.header_seconds", environment: "SINERGI_HEADER_TIMEOUT") { config, value throws(ConfigError) in
+            config.headerTimeoutSeconds = try value.seconds(key: "timeouts.header_seconds")
+        },
+        Setting(key: "timeouts.body_idle_seconds", environment: "SINERGI_BODY_IDLE_TIMEOUT") { config, value throws(ConfigError) in
+            config.bodyIdleTimeoutSeconds = try value.seconds(key: "timeouts.body_idle_seconds")
+        },
+        Setting(key: "timeouts.keep_alive_seconds", environment: "SINERGI_KEEP_ALIVE_TIMEOUT") { config, value throws(ConfigError) in
+            config.keepAliveTimeoutSeconds = try value.seconds(key: "timeouts.keep_alive_seconds")
+        },
+        Setting(key: "timeouts.shutdown_grace_seconds", environment: "SINERGI_SHUTDOWN_GRACE") { config, value throws(ConfigError) in
+            config.shutdownGraceSeconds = try value.seconds(key: "timeouts.shutdown_grace_seconds")
+        },
+        Setting(key: "paths.migrations", environment: "SINERGI_MIGRATIONS") { config, value throws(ConfigError) in
+            config.migrationsPath = try value.string(key: "paths.migrations")
+        },
+        Setting(key: "paths.openapi", environment: "SINERGI_OPENAPI") { config, value throws(ConfigError) in
+            config.openAPIPath = try value.string(key: "paths.openapi")
+        },
+    ]
+
+    /// Loads the layers: the file (`explicitFile`, else `SINERGI_CONFIG`, else
+    /// `config/sinergi.json` when present), then the environment, then `overrides` (flags,
+    /// by dotted key).
+    public static func load(
+        explicitFile: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment,
+        overrides: [String: String] = [:]
+    ) throws(ConfigError) -> Config {
+        var config = Config()
+        let named = explicitFile ?? environment["SINERGI_CONFIG"]
+        let path = named ?? "config/sinergi.json"
+        if named != nil || FileManager.default.fileExists(atPath: path) {
+            try config.applyFile(path, key: explicitFile != nil ? "--config" : named != nil ? "SINERGI_CONFIG" : "config")
+        }
+        for setting in settings {
+            if let text = environment[setting.environment] {
+                do throws(ConfigError) {
+                    try setting.apply(&config, .text(text))
+                } catch {
+                    throw ConfigError(key: setting.environment, reason: error.reason)
+                }
+            }
+        }
+        for setting in settings {
+            if let text = overrides[setting.key] {
+                try setting.apply(&config, .text(text))
+            }
+        }
+        return config
+    }
+
+    private mutating func applyFile(_ path: String, key: String) throws(ConfigError) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(key: key, reason: "cannot read \(path)")
+        }
+        guard case .object(let object)? = JSONValue.parse(Array(data)) else {
+            throw ConfigError(key: key, reason: "\(path) is not a JSON object")
+        }
+        var flat: [String: JSONValue] = [:]
+        Self.flatten(object, prefix: "", into: &flat)
+        let known = Dictionary(uniqueKeysWithValues: Self.settings.map { ($0.key, $0) })
+        for (dottedKey, raw) in flat.sorted(by: { $0.key < $1.key }) {
+            guard let setting = known[dottedKey] else {
+                throw ConfigError(key: dottedKey, reason: "unknown setting in \(path)")
+            }
+            let value: ConfigValue = switch raw {
+            case .string(let text): .text(text)
+            case .integer(let number): .number(Double(number))
+            case .number(let number): .number(number)
+            default: .other
+            }
+            try setting.apply(&self, value)
+        }
+    }
+
+    private static func flatten(_ object: [String: JSONValue], prefix: String, into flat: inout [String: JSONValue]) {
+        for (key, value) in object {
+            let dotted = prefix.isEmpty ? key : "\(prefix).\(key)"
+            if case .object(let nested) = value {
+                flatten(nested, prefix: dotted, into: &flat)
+            } else {
+                flat[dotted] = value
+            }
+        }
+    }
+}
+
+extension Config.ConfigValue {
+    func string(key: String) throws(ConfigError) -> String {
+        guard case .text(let text) = self else { throw ConfigError(key: key, reason: "must be a string") }
+        return text
+    }
+
+    func integer(key: String, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
+        let value: Int?
+        switch self {
+        case .text(let text): value = Int(text.trimmingCharacters(in: .whitespaces))
+        case .number(let number): value = number.rounded() == number ? Int(exactly: number) : nil
+        case .other: value = nil
+        }
+        guard let value, range.contains(value) else {
+            throw ConfigError(key: key, reason: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    func seconds(key: String) throws(ConfigError) -> Double {
+        let value: Double?
+        switch self {
+        case .text(let text): value = Double(text.trimmingCharacters(in: .whitespaces))
+        case .number(let number): value = number
+        case .other: value = nil
+        }
+        guard let value, value.isFinite, value > 0, value <= 86_400 else {
+            throw ConfigError(key: key, reason: "must be a number of seconds above 0 and at most 86400")
+        }
+        return value
+    }
+}

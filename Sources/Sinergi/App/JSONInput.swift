@@ -1,0 +1,112 @@
+public import HTTPServer
+
+/// Reads a JSON request body field by field, collecting every problem before failing:
+///
+/// ```swift
+/// var input = try JSONInput(request)          // 400 when the body is not a JSON object
+/// let name = input.string("full_name", required: true)
+/// let year = input.integer("year", in: 1900...2100)
+/// try input.finish()                           // 422 listing every bad field
+/// ```
+public struct JSONInput: Sendable {
+    private let object: [String: JSONValue]
+    private let prefix: String
+    /// Problems found so far.
+    public private(set) var errors: [Problem.FieldError] = []
+
+    /// Parses the request body as a JSON object.
+    ///
+    /// - Throws: `AppError.malformedBody` when it is not JSON, is nested too deeply, or is not an object.
+    public init(_ request: Request) throws(AppError) {
+        guard let value = JSONValue.parse(request.body) else {
+            throw .malformedBody("The body is not valid JSON, or nests deeper than \(JSONValue.maxDepth) levels.")
+        }
+        guard case .object(let object) = value else {
+            throw .malformedBody("The body must be a JSON object.")
+        }
+        self.init(object: object, prefix: "")
+    }
+
+    /// Reads a nested object's fields, naming them `prefix.field`.
+    public init(object: [String: JSONValue], prefix: String) {
+        self.object = object
+        self.prefix = prefix
+    }
+
+    /// Records a problem with a field.
+    public mutating func fail(_ field: String, code: String, message: String) {
+        errors.append(Problem.FieldError(field: prefix.isEmpty ? field : "\(prefix).\(field)", code: code, message: message))
+    }
+
+    /// A string field; nil when absent, null or wrong (the problem recorded).
+    public mutating func string(_ field: String, required: Bool = false, maxLength: Int = 1000) -> String? {
+        switch object[field] {
+        case .string(let value)?:
+            guard value.count <= maxLength else {
+                fail(field, code: "too_long", message: "must be at most \(maxLength) characters")
+                return nil
+            }
+            return value
+        case nil, .null?:
+            if required { fail(field, code: "required", message: "is required") }
+            return nil
+        default:
+            fail(field, code: "invalid_type", message: "must be a string")
+            return nil
+        }
+    }
+
+    /// An integer field within `range`.
+    public mutating func integer(_ field: String, required: Bool = false, in range: ClosedRange<Int64>) -> Int64? {
+        switch object[field] {
+        case .integer(let value)?:
+            guard range.contains(value) else {
+                fail(field, code: "out_of_range", message: "must be from \(range.lowerBound) to \(range.upperBound)")
+                return nil
+            }
+            return value
+        case nil, .null?:
+            if required { fail(field, code: "required", message: "is required") }
+            return nil
+        default:
+            fail(field, code: "invalid_type", message: "must be an integer")
+            return nil
+        }
+    }
+
+    /// A boolean field.
+    public mutating func bool(_ field: String, required: Bool = false) -> Bool? {
+        switch object[field] {
+        case .bool(let value)?: return value
+        case nil, .null?:
+            if required { fail(field, code: "required", message: "is required") }
+            return nil
+        default:
+            fail(field, code: "invalid_type", message: "must be true or false")
+            return nil
+        }
+    }
+
+    /// A nested object field, to read with `JSONInput(object:prefix:)`.
+    public mutating func object(_ field: String, required: Bool = false) -> [String: JSONValue]? {
+        switch object[field] {
+        case .object(let value)?: return value
+        case nil, .null?:
+            if required { fail(field, code: "required", message: "is required") }
+            return nil
+        default:
+            fail(field, code: "invalid_type", message: "must be an object")
+            return nil
+        }
+    }
+
+    /// Adds a nested reader's problems to this one's.
+    public mutating func absorb(_ nested: JSONInput) {
+        errors.append(contentsOf: nested.errors)
+    }
+
+    /// Throws `AppError.invalid` with every problem recorded, if any.
+    public func finish() throws(AppError) {
+        if !errors.isEmpty { throw .invalid(errors) }
+    }
+}

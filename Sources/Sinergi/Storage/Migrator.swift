@@ -1,0 +1,109 @@
+public import Foundation
+internal import Crypto
+public import SQLite
+
+/// Applies `migrations/NNNN_name.sql` in order, each file and its `schema_migrations` row
+/// in one transaction (as GRDB's `Migration.swift`), and refuses to run against a database
+/// whose applied files have since changed.
+public struct Migrator: Sendable {
+    /// The migrations found, in version order.
+    public let migrations: [Migration]
+
+    /// Reads every `.sql` file of `directory`.
+    public init(directory: URL) throws(MigrationError) {
+        let files: [URL]
+        do {
+            files = try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+                .filter { $0.pathExtension == "sql" }
+        } catch {
+            throw .unreadableDirectory(directory.path)
+        }
+        var migrations: [Migration] = []
+        for file in files {
+            let base = file.deletingPathExtension().lastPathComponent
+            let parts = base.split(separator: "_", maxSplits: 1)
+            guard parts.count == 2, parts[0].count == 4, let version = Int(parts[0]), !parts[1].isEmpty,
+                  let data = try? Data(contentsOf: file), let sql = String(data: data, encoding: .utf8)
+            else { throw .invalidFileName(file.lastPathComponent) }
+            migrations.append(Migration(version: version, name: String(parts[1]), sql: sql, checksum: SHA256.hexDigest(data)))
+        }
+        try self.init(migrations: migrations)
+    }
+
+    /// Migrations given directly, as tests do.
+    public init(migrations: [Migration]) throws(MigrationError) {
+        let sorted = migrations.sorted { $0.version < $1.version }
+        for (a, b) in zip(sorted, sorted.dropFirst()) where a.version == b.version {
+            throw .duplicateVersion(a.version)
+        }
+        self.migrations = sorted
+    }
+
+    /// Checks applied migrations against the files, then applies the pending ones in order.
+    /// Returns those it applied.
+    @discardableResult
+    public func migrate(_ pool: DatabasePool) throws -> [Migration] {
+        try pool.writeSync { connection in try Self.createTable(connection) }
+        let applied = try pool.readSync { connection in try Self.appliedRows(connection) }
+        let pending = try pendingMigrations(applied: applied)
+        for migration in pending {
+            do {
+                try pool.writeSync { connection in
+                    try connection.execute(migration.sql)
+                    try connection.execute(
+                        "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
+                        [.integer(Int64(migration.version)), .text(migration.name), .text(migration.checksum),
+                         .text(Self.timestamp())])
+                }
+            } catch let error as SQLiteError {
+                throw MigrationError.failed(version: migration.version, name: migration.name, reason: error.message)
+            }
+        }
+        return pending
+    }
+
+    /// Whether the database has every migration applied, unchanged; for `/readyz`.
+    public func isCurrent(_ connection: Connection) throws -> Bool {
+        guard try connection.fetchOne(
+            "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'", map: { _ in true }) != nil
+        else { return migrations.isEmpty }
+        let applied = try Self.appliedRows(connection)
+        guard let pending = try? pendingMigrations(applied: applied) else { return false }
+        return pending.isEmpty
+    }
+
+    private func pendingMigrations(applied: [(version: Int, name: String, checksum: String)]) throws(MigrationError) -> [Migration] {
+        let byVersion = Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0) })
+        for row in applied {
+            guard let migration = byVersion[row.version] else {
+                throw .unknownApplied(version: row.version, name: row.name)
+            }
+            guard migration.checksum == row.checksum else {
+                throw .checksumMismatch(version: migration.version, name: migration.name)
+            }
+        }
+        let appliedVersions = Set(applied.map(\.version))
+        return migrations.filter { !appliedVersions.contains($0.version) }
+    }
+
+    private static func createTable(_ connection: Connection) throws {
+        try connection.execute("""
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                checksum TEXT NOT NULL,
+                applied_at TEXT NOT NULL
+            )
+            """)
+    }
+
+    private static func appliedRows(_ connection: Connection) throws -> [(version: Int, name: String, checksum: String)] {
+        try connection.fetchAll("SELECT version, name, checksum FROM schema_migrations ORDER BY version") { row in
+            (Int(row.int64(at: 0)), row.string(at: 1), row.string(at: 2))
+        }
+    }
+
+    private static func timestamp() -> String {
+        Date().formatted(.iso8601)
+    }
+}

@@ -1,0 +1,24 @@
+import ArgumentParser
+import Foundation
+import Sinergi
+
+/// `sinergi migrate`: apply pending migrations and exit.
+struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations.")
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let config = try global.loadConfig()
+        do {
+            let applied = try Migrations.apply(config: config)
+            print(applied.isEmpty ? "database is current" : applied.map { "applied \($0)" }.joined(separator: "\n"))
+        } catch let error as ConfigError {
+            exitWithMessage(error.description)
+        } catch let error as MigrationError {
+            exitWithMessage(error.description)
+        } catch {
+            exitWithMessage("cannot open the database \(config.database): \(error)")
+        }
+    }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import Sinergi
+
+/// `sinergi serve`: migrate, then serve until SIGTERM or SIGINT.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the HTTP server (migrations are applied first).")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Address to bind.")
+    var host: String?
+
+    @Option(help: "Port to bind; 0 picks a free one, named in the log's 'listening' line.")
+    var port: String?
+
+    @Option(help: "Event loop threads; 0 means one per core.")
+    var threads: String?
+
+    func run() async throws {
+        var flags: [String: String] = [:]
+        flags["host"] = host
+        flags["port"] = port
+        flags["threads"] = threads
+        let config = try global.loadConfig(extra: flags)
+        let logger = makeLogger(config: config)
+        let application: Application
+        do {
+            application = try Application(config: config, logger: logger)
+        } catch let error as ConfigError {
+            exitWithMessage(error.description)
+        } catch let error as MigrationError {
+            exitWithMessage(error.description)
+        } catch {
+            exitWithMessage("cannot open the database \(config.database): \(error)")
+        }
+        do {
+            try application.start()
+        } catch {
+            application.close()
+            exitWithMessage("cannot listen on \(config.host):\(config.port): \(error)", code: 1)
+        }
+        // Signals arrive on a dispatch queue instead of interrupting a thread mid-request.
+        let signals = [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                logger.info("shutting down", metadata: ["signal": "\(number == SIGTERM ? "SIGTERM" : "SIGINT")"])
+                application.shutdown()
+            }
+            source.resume()
+            return source
+        }
+        await application.waitUntilStopped()
+        signals.forEach { $0.cancel() }
+    }
+}
