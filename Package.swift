@@ -62,11 +62,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Shared by the test targets: a raw HTTP client for exact bytes on the wire.
+        .target(name: "HTTPTestSupport", path: "Tests/HTTPTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HTTPServerTests",
+            dependencies: ["HTTPServer", "HTTPTestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "SinergiTests",
-            dependencies: ["Sinergi", "HTTPServer", "SQLite", "Crypto"],
+            dependencies: ["Sinergi", "HTTPServer", "SQLite", "Crypto", "HTTPTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -298,7 +298,10 @@ final class Connection {
         // one that awaits the database resumes here to answer.
         Task(executorPreference: loop) {
             let response = await server.respond(to: request)
-            connection.value.complete(response)
+            // Off the loop only when the loop stopped at the end of the shutdown grace period
+            // and closed this connection: nobody is left to answer.
+            guard let connection = connection.valueIfOnLoop else { return }
+            connection.complete(response)
         }
     }
 
@@ -467,14 +470,12 @@ extension Connection {
     }
 }
 
-/// Carries a loop-confined value into a task that runs on the same loop.
-/// `@unchecked`: the task prefers the loop's executor, so it touches the value on the loop's
-/// thread only; the check below catches a mistake in debug builds.
-struct LoopBound<Value: AnyObject>: @unchecked Sendable {
-    private let wrapped: Value
-    init(_ value: Value) { wrapped = value }
-    var value: Value {
-        assert((wrapped as? Connection)?.loop.isInLoop ?? true, "loop-bound value used off its loop")
-        return wrapped
-    }
+/// Carries a connection into a task that runs on the connection's loop.
+/// `@unchecked`: the value is handed out only on that loop's thread.
+struct LoopBound: @unchecked Sendable {
+    private let connection: Connection
+    init(_ connection: Connection) { self.connection = connection }
+
+    /// The connection when called on its loop's thread, else nil.
+    var valueIfOnLoop: Connection? { connection.loop.isInLoop ? connection : nil }
 }

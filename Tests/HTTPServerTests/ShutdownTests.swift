@@ -1,0 +1,66 @@
+import HTTPServer
+import HTTPTestSupport
+import Logging
+import Testing
+
+/// Graceful shutdown, as Go's `Shutdown`: stop accepting, close idle connections, finish
+/// requests in flight with `Connection: close`, then stop.
+@Suite struct ShutdownTests {
+    @Test("in-flight requests finish with Connection: close; idle connections and new ones are refused")
+    func finishesInFlight() async throws {
+        let gate = Gate()
+        let started = Gate()
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        var router = Router()
+        router.get("/wait") { _ in
+            started.open()
+            await gate.wait()
+            return text("finished")
+        }
+        router.get("/hello") { _ in text("hello") }
+        let server = Server(configuration: configuration, router: router, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let port = try server.start()
+
+        let idle = try RawClient(port: port)
+        try idle.send("GET /hello HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try idle.readResponse().status == 200)
+        let busy = try RawClient(port: port)
+        try busy.send("GET /wait HTTP/1.1\r\nHost: t\r\n\r\n")
+        await started.wait()
+
+        server.shutdown()
+        #expect(try idle.waitForClose())
+        #expect(throws: RawClient.Failure.self) { _ = try RawClient(port: port) }
+        gate.open()
+        let response = try busy.readResponse()
+        #expect(response.text == "finished")
+        #expect(response.header("Connection") == "close")
+        #expect(try busy.waitForClose())
+        await server.waitUntilStopped()
+    }
+
+    @Test("a request still running at the end of the grace period is cut off and the server stops")
+    func gracePeriodEnds() async throws {
+        let gate = Gate()
+        let started = Gate()
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        configuration.shutdownGracePeriod = .milliseconds(200)
+        var router = Router()
+        router.get("/wait") { _ in
+            started.open()
+            await gate.wait()
+            return text("too late")
+        }
+        let server = Server(configuration: configuration, router: router, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let port = try server.start()
+        let busy = try RawClient(port: port, timeout: .seconds(3))
+        try busy.send("GET /wait HTTP/1.1\r\nHost: t\r\n\r\n")
+        await started.wait()
+        server.shutdown()
+        #expect(try busy.waitForClose())
+        await server.waitUntilStopped()
+        gate.open()  // the abandoned handler finishes off the stopped loop without harm
+    }
+}

@@ -1,0 +1,92 @@
+import HTTPServer
+import Logging
+import Synchronization
+
+/// Runs a real server on 127.0.0.1 with an ephemeral port for the duration of `body`, then
+/// shuts it down and waits for it to stop.
+func withTestServer(
+    configure: (inout ServerConfiguration) -> Void = { _ in },
+    middleware: [any Middleware] = [],
+    observers: [any ServerObserver] = [],
+    logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+    routes: (inout Router) -> Void,
+    _ body: (Server, Int) async throws -> Void
+) async throws {
+    var configuration = ServerConfiguration()
+    configuration.port = 0
+    configuration.eventLoops = 2
+    configure(&configuration)
+    var router = Router()
+    routes(&router)
+    let server = Server(configuration: configuration, router: router, middleware: middleware, observers: observers, logger: logger)
+    let port = try server.start()
+    do {
+        try await body(server, port)
+    } catch {
+        server.shutdown()
+        await server.waitUntilStopped()
+        throw error
+    }
+    server.shutdown()
+    await server.waitUntilStopped()
+}
+
+/// A response with a text body.
+func text(_ body: String, status: HTTPStatus = .ok) -> Response {
+    Response(status: status, body: Array(body.utf8), contentType: "text/plain; charset=utf-8")
+}
+
+/// A one-shot signal a test opens to let a waiting handler go on.
+final class Gate: Sendable {
+    private let state = Mutex<(isOpen: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let isOpen = state.withLock { state in
+                if !state.isOpen { state.waiters.append(continuation) }
+                return state.isOpen
+            }
+            if isOpen { continuation.resume() }
+        }
+    }
+
+    func open() {
+        let waiters = state.withLock { state in
+            state.isOpen = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        waiters.forEach { $0.resume() }
+    }
+}
+
+/// Records what the server reports, for assertions.
+final class RecordingObserver: ServerObserver {
+    private let records = Mutex<[AccessRecord]>([])
+
+    var completed: [AccessRecord] { records.withLock { $0 } }
+
+    func connectionOpened() {}
+    func connectionClosed() {}
+    func requestCompleted(_ record: AccessRecord) { records.withLock { $0.append(record) } }
+}
+
+/// A log handler keeping every line, for checking what gets logged.
+struct CapturingLogHandler: LogHandler {
+    final class Store: Sendable {
+        let lines = Mutex<[(level: Logger.Level, message: String, metadata: Logger.Metadata)]>([])
+    }
+
+    let store: Store
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        store.lines.withLock { $0.append((event.level, event.message.description, event.metadata ?? [:])) }
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import HTTPTestSupport
+import Testing
+
+/// The `sinergi` executable as operators run it: exit codes, messages, signals.
+@Suite struct CLITests {
+    /// The binary built beside this test bundle.
+    static var executable: URL {
+        get throws {
+            let folder = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            let binary = folder.appendingPathComponent("sinergi")
+            try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the sinergi product first: \(binary.path)")
+            return binary
+        }
+    }
+
+    /// Runs the binary to completion (bounded), returning exit status and standard error.
+    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: TemporaryDirectory) throws -> (status: Int32, stderr: String, stdout: String) {
+        let process = Process()
+        process.executableURL = try executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory.url
+        process.environment = ["PATH": "/usr/bin:/bin"].merging(environment) { $1 }
+        let errorPipe = Pipe()
+        let outputPipe = Pipe()
+        process.standardError = errorPipe
+        process.standardOutput = outputPipe
+        try process.run()
+        let stderr = errorPipe.fileHandleForReading.readDataToEndOfFile()
+        let stdout = outputPipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stderr, as: UTF8.self), String(decoding: stdout, as: UTF8.self))
+    }
+
+    static func paths(_ directory: TemporaryDirectory) -> [String: String] {
+        [
+            "SINERGI_DATABASE": directory.url.appendingPathComponent("cli.db").path,
+            "SINERGI_MIGRATIONS": repositoryRoot.appendingPathComponent("migrations").path,
+            "SINERGI_OPENAPI": repositoryRoot.appendingPathComponent("docs/openapi.yaml").path,
+        ]
+    }
+
+    @Test("a bad setting exits 2 naming the key", arguments: [
+        (["serve", "--port", "http"], [String: String](), "port"),
+        (["serve"], ["SINERGI_PORT": "99999"], "SINERGI_PORT"),
+        (["serve"], ["SINERGI_THREADS": "many"], "SINERGI_THREADS"),
+        (["serve", "--config", "/nonexistent/sinergi.json"], [:], "--config"),
+    ])
+    func badSetting(arguments: [String], environment: [String: String], key: String) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let result = try Self.run(arguments, environment: Self.paths(directory).merging(environment) { $1 }, in: directory)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains(key))
+    }
+
+    @Test("migrate applies once; a changed applied migration makes serve and migrate exit 2")
+    func checksumRefusal() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let migrations = directory.url.appendingPathComponent("migrations")
+        try FileManager.default.createDirectory(at: migrations, withIntermediateDirectories: true)
+        let file = migrations.appendingPathComponent("0001_first.sql")
+        try "CREATE TABLE first (id INTEGER PRIMARY KEY);".write(to: file, atomically: true, encoding: .utf8)
+        var environment = Self.paths(directory)
+        environment["SINERGI_MIGRATIONS"] = migrations.path
+
+        let first = try Self.run(["migrate"], environment: environment, in: directory)
+        #expect(first.status == 0)
+        #expect(first.stdout.contains("applied 0001_first.sql"))
+        #expect(try Self.run(["migrate"], environment: environment, in: directory).stdout.contains("database is current"))
+
+        try "CREATE TABLE first (id INTEGER PRIMARY KEY, changed TEXT);".write(to: file, atomically: true, encoding: .utf8)
+        for command in ["migrate", "serve"] {
+            let refused = try Self.run([command], environment: environment, in: directory)
+            #expect(refused.status == 2)
+            #expect(refused.stderr.contains("0001_first.sql was changed"))
+        }
+    }
+
+    @Test("version prints the version")
+    func version() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        #expect(try Self.run(["version"], in: directory).stdout.hasPrefix("sinergi "))
+    }
+
+    @Test("serve logs its port, answers, and exits 0 on SIGTERM after finishing")
+    func serveAndTerminate() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let process = Process()
+        process.executableURL = try Self.executable
+        process.arguments = ["serve", "--port", "0"]
+        process.currentDirectoryURL = directory.url
+        process.environment = Self.paths(directory)
+        let errorPipe = Pipe()
+        process.standardError = errorPipe
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        // The startup line names the port; read lines until it arrives (bounded by the process
+        // exiting, which closes the pipe).
+        var port: Int?
+        var log = ""
+        let reader = errorPipe.fileHandleForReading
+        while port == nil {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            log += String(decoding: chunk, as: UTF8.self)
+            for line in log.split(separator: "\n") where line.contains(#""msg":"listening""#) {
+                let data = Data(line.utf8)
+                let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+                port = object?["port"] as? Int
+            }
+        }
+        let boundPort = try #require(port, "no listening line in: \(log)")
+        let response = try HTTPTestSupport.RawClient(port: boundPort).request("GET", "/healthz")
+        #expect(response.status == 200)
+
+        kill(process.processIdentifier, SIGTERM)
+        let rest = reader.readDataToEndOfFile()
+        process.waitUntilExit()
+        log += String(decoding: rest, as: UTF8.self)
+        #expect(process.terminationStatus == 0)
+        #expect(log.contains(#""msg":"stopped""#))
+        // The access log has the route, never a query value.
+        #expect(log.contains(#""route":"/healthz""#))
+    }
+}

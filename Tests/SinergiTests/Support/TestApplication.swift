@@ -1,0 +1,43 @@
+import Foundation
+import HTTPTestSupport
+import Logging
+import Sinergi
+
+/// The repository's root, for the real `migrations/`, `docs/` and `config/`.
+let repositoryRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// A config for tests: port 0, a database in `directory`, the repository's migrations and spec.
+func testConfig(in directory: TemporaryDirectory) -> Config {
+    var config = Config()
+    config.port = 0
+    config.threads = 2
+    config.databaseReaders = 2
+    config.database = directory.url.appendingPathComponent("sinergi.db").path
+    config.migrationsPath = repositoryRoot.appendingPathComponent("migrations").path
+    config.openAPIPath = repositoryRoot.appendingPathComponent("docs/openapi.yaml").path
+    return config
+}
+
+/// Runs the whole application (migrated temp database, real server on an ephemeral port) for
+/// the duration of `body`, then stops it and removes its folder.
+func withTestApplication(
+    configure: (inout Config) -> Void = { _ in },
+    _ body: (Application, Int) async throws -> Void
+) async throws {
+    let directory = try TemporaryDirectory()
+    defer { directory.remove() }
+    var config = testConfig(in: directory)
+    configure(&config)
+    let application = try Application(config: config, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+    let port = try application.start()
+    do {
+        try await body(application, port)
+    } catch {
+        application.shutdown()
+        await application.waitUntilStopped()
+        throw error
+    }
+    application.shutdown()
+    await application.waitUntilStopped()
+}
