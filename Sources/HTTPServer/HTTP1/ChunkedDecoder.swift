@@ -1,8 +1,8 @@
 /// Decodes a chunked request body (RFC 9112 §7.1) incrementally, appending the data to a
 /// buffer and refusing bodies over a limit as soon as the chunk sizes say so.
 ///
-/// Chunk extensions are skipped; trailer fields are read and discarded (§7.1.2 lets a
-/// recipient do so), but count against the header section limit.
+/// Chunk extensions are skipped; trailer fields are checked as header fields are, then
+/// discarded (§7.1.2 lets a recipient do so), and count against the header section limit.
 public struct ChunkedDecoder: Sendable {
     private enum State: Sendable, Equatable {
         case size            // reading "HEX[;ext]CRLF"
@@ -62,7 +62,13 @@ public struct ChunkedDecoder: Sendable {
                 guard lf > index, bytes[lf - 1] == ASCII.cr else { throw .invalidChunk }
                 trailerBytes += lf + 1 - index
                 if trailerBytes > limits.maxHeaderSectionBytes { throw .headerSectionTooLarge }
-                if lf - 1 == index { state = .done }
+                if lf - 1 == index {
+                    state = .done
+                } else {
+                    // trailer-section = *( field-line CRLF ): no obs-fold, bare CR or NUL,
+                    // even in fields we drop (RFC 9112 §7.1.2, §5).
+                    _ = try RequestParser.parseField(UnsafeBufferPointer(rebasing: bytes[index..<(lf - 1)]))
+                }
                 index = lf + 1
             case .done:
                 return index
@@ -74,22 +80,23 @@ public struct ChunkedDecoder: Sendable {
     // chunk-size [ chunk-ext ] CRLF, chunk-size = 1*HEXDIG.
     private static func parseSizeLine(_ line: UnsafeBufferPointer<UInt8>, limits: ParserLimits) throws(HTTPParseError) -> Int {
         guard line.count <= limits.maxChunkLineLength, let last = line.last, last == ASCII.cr else { throw .invalidChunk }
+        let end = line.count - 1  // the CR
         var size = 0
         var digits = 0
-        for byte in line.dropLast() {
-            guard let value = hexValue(byte) else {
-                // Only an extension (";name[=value]") or whitespace before one may follow.
-                guard digits > 0, byte == UInt8(ascii: ";") || byte == ASCII.space || byte == ASCII.tab else {
-                    throw .invalidChunk
-                }
-                break
-            }
+        while digits < end, let value = hexValue(line[digits]) {
             digits += 1
             // 15 hex digits stay below Int.max; more is an attack, not a body.
             guard digits <= 15 else { throw .invalidChunk }
             size = size << 4 | value
         }
         guard digits > 0 else { throw .invalidChunk }
+        // chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ) (§7.1.1):
+        // after the size, only whitespace, then nothing or ";". The extension is skipped, but
+        // may hold no control byte: a bare CR there is read as a line end by some peers.
+        var index = digits
+        while index < end, line[index] == ASCII.space || line[index] == ASCII.tab { index += 1 }
+        guard index == end || line[index] == UInt8(ascii: ";") else { throw .invalidChunk }
+        for byte in line[index..<end] where !ASCII.isFieldValueByte(byte) { throw .invalidChunk }
         return size
     }
 

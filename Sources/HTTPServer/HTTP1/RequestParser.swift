@@ -11,6 +11,9 @@ public struct RequestParser: Sendable {
     private var scanned = 0
     private var requestLineEnd: Int?  // index of the request line's LF
     private var lineStart = 0
+    private var targetStart: Int?  // in the request line, after its first space
+    private var targetEnded = false  // the request line's second space was seen
+    private var fieldLines = 0
 
     public init(limits: ParserLimits = ParserLimits()) {
         self.limits = limits
@@ -21,6 +24,9 @@ public struct RequestParser: Sendable {
         scanned = 0
         requestLineEnd = nil
         lineStart = 0
+        targetStart = nil
+        targetEnded = false
+        fieldLines = 0
     }
 
     /// Parses one head from the start of `bytes`, which must be the same bytes as in the
@@ -32,57 +38,72 @@ public struct RequestParser: Sendable {
         return (head, headEnd)
     }
 
-    // Finds the index just past the empty line ending the head, checking the limits on the
-    // request line and the header section as bytes arrive.
+    // Finds the index just past the empty line ending the head, checking the request line
+    // and the limits byte by byte as they arrive. Every check depends only on the bytes up
+    // to the one scanned, so a head sent whole, one byte at a time or in any other pieces
+    // gets the same answer, and a head that can never be valid is refused without waiting.
     private mutating func findHeadEnd(_ bytes: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> Int? {
-        let count = bytes.count
+        // Method, target, version and two spaces, with any empty lines before them.
+        let longestRequestLine = limits.maxTargetLength + 64
         var index = scanned
-        while index < count {
+        while index < bytes.count {
             let byte = bytes[index]
-            if byte == ASCII.lf {
-                let lineLength = index - lineStart
-                let isEmptyLine = lineLength == 0 || (lineLength == 1 && bytes[lineStart] == ASCII.cr)
-                if requestLineEnd == nil {
-                    // RFC 9112 §2.2: ignore empty lines before the request line.
-                    if !isEmptyLine { requestLineEnd = index }
-                } else if isEmptyLine {
-                    scanned = index + 1
-                    return index + 1
+            if let requestLineEnd {
+                // The header section and its empty line, counted as they arrive.
+                if index - requestLineEnd > limits.maxHeaderSectionBytes + 2 { throw .headerSectionTooLarge }
+                if byte == ASCII.lf {
+                    if isEmptyLine(bytes, endingAt: index) {
+                        scanned = index + 1
+                        return index + 1
+                    }
+                    fieldLines += 1
+                    if fieldLines > limits.maxHeaderCount { throw .tooManyHeaders }
+                    lineStart = index + 1
+                }
+            } else if byte == ASCII.lf {
+                // RFC 9112 §2.2: ignore empty lines before the request line.
+                if !isEmptyLine(bytes, endingAt: index) {
+                    guard bytes[index - 1] == ASCII.cr else { throw .malformedRequestLine }  // bare LF
+                    // Checked now, not once the header section is complete: a bad version
+                    // or method gets its own answer, not a 431 for what follows it.
+                    _ = try Self.parseRequestLine(UnsafeBufferPointer(rebasing: bytes[lineStart..<(index - 1)]), limits: limits)
+                    requestLineEnd = index
                 }
                 lineStart = index + 1
+                targetStart = nil
+                targetEnded = false
+            } else {
+                if index >= longestRequestLine { throw .malformedRequestLine }
+                // Refuse early what can never become a request line (binary, TLS on a plain port).
+                guard byte == ASCII.cr || byte == ASCII.space || ASCII.isTargetByte(byte) else { throw .malformedRequestLine }
+                if byte == ASCII.space {
+                    if targetStart == nil { targetStart = index + 1 } else { targetEnded = true }
+                } else if let targetStart, !targetEnded, index - targetStart >= limits.maxTargetLength {
+                    // RFC 9112 §3: 414 as soon as the target is longer than we accept.
+                    throw .uriTooLong
+                }
             }
             index += 1
         }
-        scanned = count
-        try checkLimitsWhileIncomplete(bytes)
+        scanned = bytes.count
         return nil
     }
 
-    private func checkLimitsWhileIncomplete(_ bytes: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) {
-        if let requestLineEnd {
-            if bytes.count - (requestLineEnd + 1) > limits.maxHeaderSectionBytes + 2 {
-                throw .headerSectionTooLarge
-            }
-            return
-        }
-        // Still inside the request line: method, target, version and two spaces.
-        let longestLine = limits.maxTargetLength + 64
-        guard bytes.count > longestLine else {
-            // Refuse early what can never become a request line (binary, TLS on a plain port).
-            for byte in bytes where byte != ASCII.cr && byte != ASCII.lf && !ASCII.isTargetByte(byte) && byte != ASCII.space {
-                throw .malformedRequestLine
-            }
-            return
-        }
-        if let space = bytes.firstIndex(of: ASCII.space), space <= 32 { throw .uriTooLong }
-        throw .malformedRequestLine
+    // A line is empty when only its LF, or CR LF, ends it.
+    private func isEmptyLine(_ bytes: UnsafeBufferPointer<UInt8>, endingAt lf: Int) -> Bool {
+        let length = lf - lineStart
+        return length == 0 || (length == 1 && bytes[lineStart] == ASCII.cr)
     }
 
     // MARK: - Parsing a complete head
 
     static func parse(_ head: UnsafeBufferPointer<UInt8>, limits: ParserLimits) throws(HTTPParseError) -> RequestHead {
+        // Leading empty lines, as `findHeadEnd` reads them: LF or CR LF. Not any run of CR
+        // and LF, which could run past the end of "\r\r\n\r\n".
         var index = 0
-        while head[index] == ASCII.cr || head[index] == ASCII.lf { index += 1 }  // leading empty lines
+        while index < head.count, head[index] == ASCII.lf || (head[index] == ASCII.cr && index + 1 < head.count && head[index + 1] == ASCII.lf) {
+            index += head[index] == ASCII.lf ? 1 : 2
+        }
         guard let lf = head[index...].firstIndex(of: ASCII.lf) else { throw .malformedRequestLine }
         guard lf > index, head[lf - 1] == ASCII.cr else { throw .malformedRequestLine }  // bare LF
         var head0 = try parseRequestLine(UnsafeBufferPointer(rebasing: head[index..<(lf - 1)]), limits: limits)
@@ -98,7 +119,8 @@ public struct RequestParser: Sendable {
             fields.add(name, value)
             lineStart = end + 1
         }
-        if lineStart - (lf + 1) > limits.maxHeaderSectionBytes + 2 { throw .headerSectionTooLarge }
+        // The field lines with their CRLFs, as `findHeadEnd` counts them (it adds the empty line's 2).
+        if lineStart - (lf + 1) > limits.maxHeaderSectionBytes { throw .headerSectionTooLarge }
         head0.headers = fields
         try applySemantics(to: &head0)
         return head0
@@ -150,7 +172,13 @@ public struct RequestParser: Sendable {
             let lower = target.lowercased()
             guard lower.hasPrefix("http://") || lower.hasPrefix("https://") else { throw .malformedRequestLine }
             let afterScheme = target[target.index(target.firstIndex(of: ":")!, offsetBy: 3)...]
-            pathAndQuery = afterScheme.firstIndex(of: "/").map { afterScheme[$0...] } ?? "/"
+            // RFC 3986 §3.2: the authority ends at "/", "?" or "#", so the query of
+            // "http://h?q=/a" is "q=/a" and its path is empty, read as "/".
+            if let end = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) {
+                pathAndQuery = afterScheme[end] == "/" ? afterScheme[end...] : Substring("/" + afterScheme[end...])
+            } else {
+                pathAndQuery = "/"
+            }
         }
         guard !pathAndQuery.contains("#") else { throw .malformedRequestLine }
         if let mark = pathAndQuery.firstIndex(of: "?") {
@@ -159,8 +187,8 @@ public struct RequestParser: Sendable {
         return (String(pathAndQuery), nil)
     }
 
-    // field-line = field-name ":" OWS field-value OWS (RFC 9112 §5).
-    private static func parseField(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> (String, String) {
+    // field-line = field-name ":" OWS field-value OWS (RFC 9112 §5). Also reads trailer fields.
+    static func parseField(_ line: UnsafeBufferPointer<UInt8>) throws(HTTPParseError) -> (String, String) {
         // A line starting with whitespace continues the previous one: obs-fold.
         if line[0] == ASCII.space || line[0] == ASCII.tab { throw .obsoleteLineFolding }
         guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0 else { throw .malformedHeader }
@@ -181,26 +209,36 @@ public struct RequestParser: Sendable {
 
     // Host, framing, persistence and expectations (RFC 9112 §3.2, §6, §9.3; RFC 9110 §10.1.1).
     private static func applySemantics(to head: inout RequestHead) throws(HTTPParseError) {
-        var hostCount = 0
+        var hosts: [String] = []
+        // Whether the fields are present, even with empty values: "Content-Length:" must not
+        // read as no Content-Length, or its body would be read as the next request.
+        var hasContentLength = false
+        var hasTransferEncoding = false
         var contentLengths: [String] = []
         var transferCodings: [String] = []
         var connectionTokens: [String] = []
-        var expectation: String?
+        var expectations: [String] = []
         for field in head.headers {
             switch field.name.lowercased() {
-            case "host": hostCount += 1
-            case "content-length": contentLengths.append(contentsOf: field.value.commaSeparated)
-            case "transfer-encoding": transferCodings.append(contentsOf: field.value.commaSeparated)
+            case "host": hosts.append(field.value)
+            case "content-length":
+                hasContentLength = true
+                contentLengths.append(contentsOf: field.value.commaSeparated)
+            case "transfer-encoding":
+                hasTransferEncoding = true
+                transferCodings.append(contentsOf: field.value.commaSeparated)
             case "connection": connectionTokens.append(contentsOf: field.value.commaSeparated.map { $0.lowercased() })
-            case "expect": expectation = field.value.lowercased()
+            case "expect": expectations.append(field.value.lowercased())  // every one, not the last
             default: break
             }
         }
-        if hostCount > 1 { throw .repeatedHost }
-        if hostCount == 0 && head.minorVersion == 1 { throw .missingHost }
+        if hosts.count > 1 { throw .repeatedHost }
+        if hosts.isEmpty && head.minorVersion == 1 { throw .missingHost }
+        // RFC 9112 §3.2: 400 also for "a Host header field with an invalid field value".
+        if let host = hosts.first, !host.utf8.allSatisfy(ASCII.isHostByte) { throw .malformedHeader }
 
-        if !transferCodings.isEmpty {
-            if !contentLengths.isEmpty { throw .contentLengthWithTransferEncoding }
+        if hasTransferEncoding {
+            if hasContentLength { throw .contentLengthWithTransferEncoding }
             if head.minorVersion == 0 { throw .invalidTransferEncoding }
             guard transferCodings.last?.lowercased() == "chunked" else { throw .invalidTransferEncoding }
             guard transferCodings.count == 1 else {
@@ -209,9 +247,10 @@ public struct RequestParser: Sendable {
                 throw .unsupportedTransferCoding
             }
             head.framing = .chunked
-        } else if let first = contentLengths.first {
+        } else if hasContentLength {
             // Identical repeated values may be taken as one (RFC 9112 §6.3); differing ones may not.
-            guard contentLengths.allSatisfy({ $0 == first }), let length = Self.parseContentLength(first) else {
+            guard let first = contentLengths.first, contentLengths.allSatisfy({ $0 == first }),
+                  let length = Self.parseContentLength(first) else {
                 throw .invalidContentLength
             }
             head.framing = length == 0 ? .none : .length(length)
@@ -223,8 +262,8 @@ public struct RequestParser: Sendable {
             head.isKeepAlive = connectionTokens.contains("keep-alive") && !connectionTokens.contains("close")
         }
 
-        if let expectation {
-            guard expectation == "100-continue" else { throw .unsupportedExpectation }
+        if !expectations.isEmpty {
+            guard expectations.allSatisfy({ $0 == "100-continue" }) else { throw .unsupportedExpectation }
             head.expectsContinue = head.minorVersion == 1 && head.framing != .none
         }
     }
@@ -270,6 +309,10 @@ enum ASCII {
     /// Visible ASCII, the bytes a request target may hold.
     static func isTargetByte(_ byte: UInt8) -> Bool { byte >= 0x21 && byte <= 0x7E }
 
+    /// The bytes of `uri-host [ ":" port ]` (RFC 3986 §3.2.2): unreserved, pct-encoded,
+    /// sub-delims, and ":", "[" and "]" for the port and IP literals.
+    static func isHostByte(_ byte: UInt8) -> Bool { hostTable[Int(byte)] }
+
     /// field-vchar, SP or HTAB (RFC 9110 §5.5), obs-text included.
     static func isFieldValueByte(_ byte: UInt8) -> Bool {
         byte == space || byte == tab || (byte >= 0x21 && byte != 0x7F)
@@ -280,5 +323,12 @@ enum ASCII {
         if isDigit(byte) { return true }
         if (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") { return true }
         return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+    }
+
+    private static let hostTable: [Bool] = (0..<256).map { value in
+        let byte = UInt8(value)
+        if isDigit(byte) { return true }
+        if (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z") { return true }
+        return "-._~%!$&'()*+,;=:[]".utf8.contains(byte)
     }
 }

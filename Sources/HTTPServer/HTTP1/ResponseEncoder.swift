@@ -21,7 +21,8 @@ enum ResponseEncoder {
             // The server owns framing and persistence.
             let name = field.name
             if name.isEqualCaseInsensitive(to: "Content-Length") || name.isEqualCaseInsensitive(to: "Connection")
-                || name.isEqualCaseInsensitive(to: "Transfer-Encoding") || name.isEqualCaseInsensitive(to: "X-Request-Id") {
+                || name.isEqualCaseInsensitive(to: "Transfer-Encoding") || name.isEqualCaseInsensitive(to: "X-Request-Id")
+                || name.isEqualCaseInsensitive(to: "Date") {
                 continue
             }
             if !hasContentType && name.isEqualCaseInsensitive(to: "Content-Type") { hasContentType = true }
@@ -51,9 +52,10 @@ enum ResponseEncoder {
     }
 
     private static func append(_ name: String, _ value: String, to buffer: inout [UInt8]) {
-        buffer.append(contentsOf: name.utf8)
+        // A handler must never be able to split the response: drop CR and LF from names
+        // and values alike.
+        for byte in name.utf8 where byte != 0x0D && byte != 0x0A { buffer.append(byte) }
         buffer.append(contentsOf: colonSpace)
-        // A handler must never be able to split the response: drop CR and LF from values.
         for byte in value.utf8 where byte != 0x0D && byte != 0x0A { buffer.append(byte) }
         buffer.append(contentsOf: crlf)
     }

@@ -60,7 +60,12 @@ public struct Router: Sendable {
         var candidates: [(Route, [String: String])] = []
         if let indexes = staticRoutes[path] {
             candidates = indexes.map { (routes[$0], [:]) }
-        } else if let segments = Self.decodedSegments(path) {
+            // The common case costs one dictionary lookup.
+            if let hit = candidates.first(where: { $0.0.method == method }) { return .found(hit.0, parameters: [:]) }
+        }
+        // A static path may also match parameter routes of other methods
+        // (`GET /v1/members/me` beside `DELETE /v1/members/{id}`).
+        if !parameterRoutes.isEmpty, let segments = Self.decodedSegments(path) {
             for index in parameterRoutes {
                 if let parameters = routes[index].pattern.match(segments) {
                     candidates.append((routes[index], parameters))
@@ -74,8 +79,11 @@ public struct Router: Sendable {
         if method == .head, let hit = candidates.first(where: { $0.0.method == .get }) {
             return .found(hit.0, parameters: hit.1)
         }
-        var allow = candidates.map(\.0.method)
-        if allow.contains(.get) { allow.append(.head) }
+        // Each method once (RFC 9110 §10.2.1 lists methods, not routes): an explicit HEAD
+        // route, or two parameter routes of one method matching the path, must not repeat it.
+        var allow: [HTTPMethod] = []
+        for method in candidates.map(\.0.method) where !allow.contains(method) { allow.append(method) }
+        if allow.contains(.get) && !allow.contains(.head) { allow.append(.head) }
         return .methodNotAllowed(allow: allow)
     }
 
