@@ -26,6 +26,14 @@ public struct Config: Sendable, Equatable {
     public var migrationsPath = "migrations"
     /// The contract served as `/openapi.json`.
     public var openAPIPath = "docs/openapi.yaml"
+    /// PEM certificate chain; with `tlsKeyPath`, the listener speaks HTTPS only.
+    public var tlsCertificatePath: String?
+    /// PEM private key of the certificate.
+    public var tlsKeyPath: String?
+    /// PEM bundle of the CAs whose client certificates are accepted.
+    public var tlsClientCAPath: String?
+    /// `none`, `optional` or `required`.
+    public var tlsClientAuthentication = "none"
 
     public init() {}
 
@@ -37,10 +45,12 @@ public struct Config: Sendable, Equatable {
         server.eventLoops = threads > 0 ? threads : max(1, ProcessInfo.processInfo.activeProcessorCount)
         server.maxConnections = maxConnections
         server.maxBodyBytes = maxBodyBytes
-        server.headerTimeout = .milliseconds(Int64(headerTimeoutSeconds * 1000))
-        server.bodyIdleTimeout = .milliseconds(Int64(bodyIdleTimeoutSeconds * 1000))
-        server.keepAliveTimeout = .milliseconds(Int64(keepAliveTimeoutSeconds * 1000))
-        server.shutdownGracePeriod = .milliseconds(Int64(shutdownGraceSeconds * 1000))
+        // Not `.milliseconds(Int64(s * 1000))`: that truncates 0.29 s to 289 ms and an accepted
+        // 0.0004 s to zero.
+        server.headerTimeout = .seconds(headerTimeoutSeconds)
+        server.bodyIdleTimeout = .seconds(bodyIdleTimeoutSeconds)
+        server.keepAliveTimeout = .seconds(keepAliveTimeoutSeconds)
+        server.shutdownGracePeriod = .seconds(shutdownGraceSeconds)
         return server
     }
 }
@@ -124,6 +134,22 @@ extension Config {
         Setting(key: "paths.openapi", environment: "SINERGI_OPENAPI") { config, value throws(ConfigError) in
             config.openAPIPath = try value.string(key: "paths.openapi")
         },
+        Setting(key: "tls.cert", environment: "SINERGI_TLS_CERT") { config, value throws(ConfigError) in
+            config.tlsCertificatePath = try value.path(key: "tls.cert")
+        },
+        Setting(key: "tls.key", environment: "SINERGI_TLS_KEY") { config, value throws(ConfigError) in
+            config.tlsKeyPath = try value.path(key: "tls.key")
+        },
+        Setting(key: "tls.client_ca", environment: "SINERGI_TLS_CLIENT_CA") { config, value throws(ConfigError) in
+            config.tlsClientCAPath = try value.path(key: "tls.client_ca")
+        },
+        Setting(key: "tls.client_auth", environment: "SINERGI_TLS_CLIENT_AUTH") { config, value throws(ConfigError) in
+            let mode = try value.string(key: "tls.client_auth")
+            guard ["none", "optional", "required"].contains(mode) else {
+                throw ConfigError(key: "tls.client_auth", reason: "must be none, optional or required")
+            }
+            config.tlsClientAuthentication = mode
+        },
     ]
 
     /// Loads the layers: the file (`explicitFile`, else `SINERGI_CONFIG`, else
@@ -147,6 +173,11 @@ extension Config {
                     throw ConfigError(key: setting.environment, reason: error.reason)
                 }
             }
+        }
+        let known = Set(settings.map(\.key))
+        // A flag for a key no setting has would otherwise change nothing, silently.
+        if let unknown = overrides.keys.sorted().first(where: { !known.contains($0) }) {
+            throw ConfigError(key: unknown, reason: "unknown setting")
         }
         for setting in settings {
             if let text = overrides[setting.key] {
@@ -196,6 +227,12 @@ extension Config.ConfigValue {
     func string(key: String) throws(ConfigError) -> String {
         guard case .text(let text) = self else { throw ConfigError(key: key, reason: "must be a string") }
         return text
+    }
+
+    /// A file path; empty means unset.
+    func path(key: String) throws(ConfigError) -> String? {
+        let text = try string(key: key)
+        return text.isEmpty ? nil : text
     }
 
     func integer(key: String, in range: ClosedRange<Int>) throws(ConfigError) -> Int {

@@ -16,10 +16,12 @@ public struct JSONInput: Sendable {
 
     /// Parses the request body as a JSON object.
     ///
-    /// - Throws: `AppError.malformedBody` when it is not JSON, is nested too deeply, or is not an object.
+    /// - Throws: `AppError.malformedBody` when it is not JSON, is nested too deeply, repeats a name
+    ///   in an object, or is not an object.
     public init(_ request: Request) throws(AppError) {
         guard let value = JSONValue.parse(request.body) else {
-            throw .malformedBody("The body is not valid JSON, or nests deeper than \(JSONValue.maxDepth) levels.")
+            throw .malformedBody(
+                "The body is not valid JSON, nests deeper than \(JSONValue.maxDepth) levels, or repeats a name in an object.")
         }
         guard case .object(let object) = value else {
             throw .malformedBody("The body must be a JSON object.")

@@ -8,6 +8,14 @@ public struct Migration: Sendable, Equatable {
     public let sql: String
     /// Lowercase hex SHA-256 of the file's bytes.
     public let checksum: String
+
+    /// A migration; `Migrator(directory:)` builds these from files, tests may too.
+    public init(version: Int, name: String, sql: String, checksum: String) {
+        self.version = version
+        self.name = name
+        self.sql = sql
+        self.checksum = checksum
+    }
 }
 
 /// Why migrating stopped. The CLI prints the description and exits 2.

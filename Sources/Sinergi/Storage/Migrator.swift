@@ -21,8 +21,10 @@ public struct Migrator: Sendable {
         var migrations: [Migration] = []
         for file in files {
             let base = file.deletingPathExtension().lastPathComponent
-            let parts = base.split(separator: "_", maxSplits: 1)
-            guard parts.count == 2, parts[0].count == 4, let version = Int(parts[0]), !parts[1].isEmpty,
+            let parts = base.split(separator: "_", maxSplits: 1, omittingEmptySubsequences: false)
+            // Four ASCII digits: `Int` alone would also take "+001" and "-001".
+            guard parts.count == 2, parts[0].utf8.count == 4, parts[0].utf8.allSatisfy({ (0x30...0x39).contains($0) }),
+                  let version = Int(parts[0]), !parts[1].isEmpty,
                   let data = try? Data(contentsOf: file), let sql = String(data: data, encoding: .utf8)
             else { throw .invalidFileName(file.lastPathComponent) }
             migrations.append(Migration(version: version, name: String(parts[1]), sql: sql, checksum: SHA256.hexDigest(data)))
