@@ -23,17 +23,19 @@ let package = Package(
         // C modules: system headers only.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .target(name: "CSystemLinux"),
 
         // Thin wrappers.
         .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
+        .target(name: "TLS", dependencies: ["CSSL"], swiftSettings: swiftSettings),
 
         // HTTP/1.1 on POSIX sockets; knows nothing of JKN.
         .target(
             name: "HTTPServer",
             dependencies: [
-                "CSystemLinux",
+                "CSystemLinux", "TLS",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -43,7 +45,7 @@ let package = Package(
         .target(
             name: "Sinergi",
             dependencies: [
-                "HTTPServer", "SQLite", "Crypto",
+                "HTTPServer", "SQLite", "Crypto", "TLS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
@@ -63,12 +65,12 @@ let package = Package(
         ),
 
         // Shared by the test targets: a raw HTTP client for exact bytes on the wire.
-        .target(name: "HTTPTestSupport", path: "Tests/HTTPTestSupport", swiftSettings: swiftSettings),
+        .target(name: "HTTPTestSupport", dependencies: ["CSSL"], path: "Tests/HTTPTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HTTPServerTests",
-            dependencies: ["HTTPServer", "HTTPTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HTTPServer", "HTTPTestSupport", "TLS", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

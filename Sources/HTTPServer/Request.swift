@@ -15,6 +15,8 @@ public struct Request: Sendable {
     public var parameters: [String: String]
     /// Minor version of HTTP/1.x.
     public var minorVersion: Int
+    /// Lowercase hex SHA-256 of the verified TLS client certificate's DER bytes, or nil.
+    public var clientCertificateSHA256: String?
     /// What the router made of method and path; the innermost responder runs it.
     var resolution: Router.Match = .notFound
 

@@ -2,6 +2,7 @@ internal import Foundation
 internal import Glibc
 public import Logging
 internal import Synchronization
+public import TLS
 
 /// The HTTP/1.1 server: a set of event loops serving one router behind a middleware chain.
 ///
@@ -74,6 +75,14 @@ public final class Server: Sendable {
             thread.start()
         }
         return listeners.port
+    }
+
+    /// Makes `context` the TLS configuration of connections accepted from now on; those
+    /// already open keep theirs. Only for a server started with TLS.
+    public func reloadTLS(_ context: TLSContext) {
+        phase.withLock { phase in
+            if case .running(let loops, _) = phase { loops.first?.server.replaceTLS(context) }
+        }
     }
 
     /// Begins a graceful shutdown, from any thread: stop accepting, close idle connections,

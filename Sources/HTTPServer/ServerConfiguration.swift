@@ -1,3 +1,5 @@
+public import TLS
+
 /// Everything the server needs to know before it binds.
 public struct ServerConfiguration: Sendable {
     /// Address to bind: an IPv4 or IPv6 literal or a host name.
@@ -20,6 +22,8 @@ public struct ServerConfiguration: Sendable {
     public var shutdownGracePeriod: Duration = .seconds(10)
     /// Parser size limits.
     public var limits = ParserLimits()
+    /// With a context, the listener speaks HTTPS only; `Server.reloadTLS` swaps it.
+    public var tls: TLSContext?
 
     public init() {}
 }

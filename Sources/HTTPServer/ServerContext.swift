@@ -1,5 +1,6 @@
 internal import Logging
 internal import Synchronization
+internal import TLS
 
 /// What every loop and connection of one server shares: settings, routes, the responder
 /// chain, the observer and the connection count.
@@ -20,6 +21,7 @@ final class ServerContext: Sendable {
     private let openConnections = Atomic<Int>(0)
     private let runningLoops: Atomic<Int>
     private let onStopped: @Sendable () -> Void
+    private let tls: Mutex<TLSContext?>
 
     init(
         configuration: ServerConfiguration, router: Router, middleware: [any Middleware],
@@ -30,6 +32,7 @@ final class ServerContext: Sendable {
         self.observers = observers
         self.logger = logger
         self.onStopped = onStopped
+        self.tls = Mutex(configuration.tls)
         runningLoops = Atomic(configuration.eventLoops)
         requestIDPrefix = String(UInt32.random(in: 0x1000_0000...UInt32.max), radix: 16) + "-"
         headerTimeout = configuration.headerTimeout.nanoseconds
@@ -76,6 +79,22 @@ final class ServerContext: Sendable {
     /// Hands a finished request to every observer.
     func recordCompleted(_ record: AccessRecord) {
         for observer in observers { observer.requestCompleted(record) }
+    }
+
+    /// The TLS configuration new connections use, or nil for plain HTTP.
+    var currentTLS: TLSContext? { tls.withLock { $0 } }
+
+    /// Makes `context` the one new connections use; established ones keep theirs.
+    func replaceTLS(_ context: TLSContext) {
+        tls.withLock { $0 = context }
+    }
+
+    func tlsHandshakeCompleted(version: String) {
+        for observer in observers { observer.tlsHandshakeCompleted(version: version) }
+    }
+
+    func tlsHandshakeFailed(reason: String) {
+        for observer in observers { observer.tlsHandshakeFailed(reason: reason) }
     }
 
     /// Counts a new connection; false when the limit is reached.

@@ -19,6 +19,15 @@ public protocol ServerObserver: Sendable {
     func connectionClosed()
     /// A response was written (or handed to the kernel).
     func requestCompleted(_ record: AccessRecord)
+    /// A TLS handshake finished with `version` (e.g. `TLSv1.3`).
+    func tlsHandshakeCompleted(version: String)
+    /// A TLS handshake failed; `reason` is a short label (`timeout`, `plain_http`, …).
+    func tlsHandshakeFailed(reason: String)
+}
+
+extension ServerObserver {
+    public func tlsHandshakeCompleted(version: String) {}
+    public func tlsHandshakeFailed(reason: String) {}
 }
 
 /// Wraps the handling of a request: authentication, CORS, rate limits and the like.

@@ -19,11 +19,19 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Event loop threads; 0 means one per core.")
     var threads: String?
 
+    @Option(help: "PEM certificate chain; with --tls-key the server speaks HTTPS only.")
+    var tlsCert: String?
+
+    @Option(help: "PEM private key of the certificate.")
+    var tlsKey: String?
+
     func run() async throws {
         var flags: [String: String] = [:]
         flags["host"] = host
         flags["port"] = port
         flags["threads"] = threads
+        flags["tls.cert"] = tlsCert
+        flags["tls.key"] = tlsKey
         let config = try global.loadConfig(extra: flags)
         let logger = makeLogger(config: config)
         let application: Application
@@ -53,7 +61,13 @@ struct Serve: AsyncParsableCommand {
             source.resume()
             return source
         }
+        // SIGHUP re-reads the TLS files; connections already open keep the old ones.
+        signal(SIGHUP, SIG_IGN)
+        let reload = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        reload.setEventHandler { application.reloadTLS() }
+        reload.resume()
         await application.waitUntilStopped()
+        reload.cancel()
         signals.forEach { $0.cancel() }
     }
 }

@@ -3,6 +3,7 @@ internal import Foundation
 internal import Glibc
 internal import Logging
 internal import Synchronization
+internal import TLS
 
 /// One thread with its own epoll instance, its own listening socket and its connections.
 ///
@@ -184,7 +185,17 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
 
     private func register(_ fd: Int32) {
         generation &+= 1
-        let connection = Connection(fd: fd, generation: generation, loop: self)
+        var session: TLSSession?
+        if let context = server.currentTLS {
+            session = TLSSession(context: context, descriptor: fd)
+            guard session != nil else {
+                server.logger.error("cannot start TLS on a new connection")
+                close(fd)
+                server.releaseConnection()
+                return
+            }
+        }
+        let connection = Connection(fd: fd, generation: generation, loop: self, tls: session)
         do {
             try epoll.add(fd, events: Epoll.readable, token: connection.token)
         } catch {

@@ -1,4 +1,5 @@
 internal import Glibc
+internal import TLS
 
 /// One client connection: reads requests, runs one handler at a time, writes responses in
 /// request order. Confined to its event loop's thread.
@@ -8,6 +9,8 @@ internal import Glibc
 /// the connection stops reading, so a client cannot make the server buffer without bound.
 final class Connection {
     private enum State {
+        /// TLS only: the handshake is under way.
+        case handshaking
         /// Between requests, nothing of the next one read.
         case idle
         /// Part of a request head has arrived.
@@ -56,6 +59,14 @@ final class Connection {
     private var outbound: [UInt8] = []
     private var outboundStart = 0
     private var interest = Epoll.readable
+    private let transport: Transport
+    /// Events that let a blocked read or write go on: for TLS, a read may wait for
+    /// writability and a write for readability (STYLE.md §7, Transports).
+    private var readWaitsFor = Epoll.readable
+    private var writeWaitsFor = Epoll.writable
+    private var handshakeWaitsFor = Epoll.readable
+    /// SHA-256 of a verified client certificate, given to every request of the connection.
+    private var clientCertificateSHA256: String?
     private var isReadPaused = false
     private var isPeerClosed = false
     private var isShuttingDown = false
@@ -67,11 +78,12 @@ final class Connection {
     /// How long a closing connection waits for the client to finish sending.
     private static let lingerNanoseconds: UInt64 = 2_000_000_000
 
-    init(fd: Int32, generation: UInt32, loop: EventLoop) {
+    init(fd: Int32, generation: UInt32, loop: EventLoop, tls: TLSSession?) {
         self.fd = fd
         self.generation = generation
         self.loop = loop
         self.parser = RequestParser(limits: loop.server.configuration.limits)
+        self.transport = tls.map(Transport.tls) ?? .plain
     }
 
     /// The epoll token: descriptor and generation, so a reused descriptor is not confused.
@@ -82,9 +94,16 @@ final class Connection {
 
     /// Called once, after the loop registered the connection.
     func start() {
-        // Silence before the first byte counts as keep-alive idleness; the header timeout
-        // starts with the first byte.
-        deadline = loop.now + server.keepAliveTimeout
+        if case .tls = transport {
+            // The handshake must finish within the header timeout, so a silent or slow
+            // client cannot hold a connection by never completing it.
+            state = .handshaking
+            deadline = loop.now + server.headerTimeout
+        } else {
+            // Silence before the first byte counts as keep-alive idleness; the header timeout
+            // starts with the first byte.
+            deadline = loop.now + server.keepAliveTimeout
+        }
     }
 
     // MARK: - Events
@@ -94,10 +113,14 @@ final class Connection {
             forceClose()
             return
         }
-        if flags & Epoll.writable != 0 {
+        if case .handshaking = state {
+            continueHandshake()
+            return
+        }
+        if outboundStart < outbound.count, flags & writeWaitsFor != 0 {
             writableAgain()
         }
-        if flags & Epoll.readable != 0, !isReadPaused, !isClosed {
+        if !isReadPaused, !isClosed, flags & readWaitsFor != 0 {
             readAvailable()
         }
     }
@@ -105,21 +128,66 @@ final class Connection {
     private var isClosed: Bool { if case .closed = state { true } else { false } }
 
     private func readAvailable() {
-        let count = recv(fd, loop.readBuffer.baseAddress, loop.readBuffer.count, 0)
-        if count > 0 {
-            if case .lingering = state { return }  // discard
-            inbound.append(contentsOf: UnsafeRawBufferPointer(rebasing: loop.readBuffer[0..<count]))
-            switch state {
-            case .idle, .readingHead, .readingBody:
-                processInbound()
-            case .processing, .writing:
-                if unreadCount > Self.maxBufferedInput { setReadPaused(true) }
-            case .lingering, .closed:
-                break
+        repeat {
+            switch transport.read(fd, into: loop.readBuffer) {
+            case .bytes(let count):
+                readWaitsFor = Epoll.readable
+                if case .lingering = state { continue }  // discard
+                inbound.append(contentsOf: UnsafeRawBufferPointer(rebasing: loop.readBuffer[0..<count]))
+                switch state {
+                case .idle, .readingHead, .readingBody:
+                    processInbound()
+                case .processing, .writing:
+                    if unreadCount > Self.maxBufferedInput { setReadPaused(true) }
+                case .handshaking, .lingering, .closed:
+                    break
+                }
+            case .wouldBlock(let events):
+                if readWaitsFor != events {
+                    readWaitsFor = events
+                    updateInterest()
+                }
+                return
+            case .closed:
+                peerClosed()
+                return
+            case .failed:
+                forceClose()
+                return
             }
-        } else if count == 0 {
-            peerClosed()
-        } else if errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR {
+            // Level-triggered epoll reports bytes in the socket again, but not bytes TLS has
+            // already decrypted into its own buffer: drain those now or wait forever.
+        } while transport.hasBufferedInput && !isReadPaused && !isClosed
+    }
+
+    // MARK: - TLS handshake
+
+    private func continueHandshake() {
+        guard case .tls(let session) = transport else { return }
+        switch session.handshake() {
+        case .complete:
+            server.tlsHandshakeCompleted(version: session.protocolVersion)
+            clientCertificateSHA256 = session.peerCertificateSHA256
+            state = .idle
+            deadline = loop.now + server.keepAliveTimeout
+            updateInterest()
+            readAvailable()  // a request may have come with the handshake's last flight
+        case .wantRead:
+            handshakeWaitsFor = Epoll.readable
+            updateInterest()
+        case .wantWrite:
+            handshakeWaitsFor = Epoll.writable
+            updateInterest()
+        case .failed(let reason):
+            server.tlsHandshakeFailed(reason: reason)
+            if reason == "plain_http" {
+                // As Go does: a clear-text answer a person can read, then close.
+                let body = "Client sent an HTTP request to an HTTPS server.\n"
+                let head = "HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                    + "Content-Length: \(body.utf8.count)\r\nConnection: close\r\n\r\n"
+                let answer = Array((head + body).utf8)
+                _ = answer.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            }
             forceClose()
         }
     }
@@ -148,6 +216,9 @@ final class Connection {
 
     func deadlinePassed() {
         switch state {
+        case .handshaking:
+            server.tlsHandshakeFailed(reason: "timeout")
+            forceClose()
         case .readingHead, .readingBody:
             respondToProtocolError(.timeout)
         case .idle, .writing, .lingering:
@@ -204,7 +275,7 @@ final class Connection {
                 }
                 compactInbound()
                 return
-            case .processing, .writing, .lingering, .closed:
+            case .handshaking, .processing, .writing, .lingering, .closed:
                 compactInbound()
                 return
             }
@@ -292,6 +363,7 @@ final class Connection {
             method: head.method, path: head.path, query: head.query, headers: head.headers, body: pending.body,
             id: requestID, route: route == "-" ? nil : route, parameters: parameters, minorVersion: head.minorVersion)
         request.resolution = pending.match
+        request.clientCertificateSHA256 = clientCertificateSHA256
         let server = self.server
         let connection = LoopBound(self)
         // Prefers this loop: a handler that does not block runs right here, without a hand-off;
@@ -338,7 +410,10 @@ final class Connection {
         }
         state = .idle
         deadline = loop.now + server.keepAliveTimeout
-        if isReadPaused && !isPeerClosed { setReadPaused(false) }
+        if isReadPaused && !isPeerClosed {
+            setReadPaused(false)
+            if transport.hasBufferedInput { readAvailable() }
+        }
         processInbound()  // a pipelined request may be waiting
     }
 
@@ -348,17 +423,18 @@ final class Connection {
 
     private func flush() -> FlushResult {
         while outboundStart < outbound.count {
-            let written = outbound.withUnsafeBytes { bytes in
-                Glibc.send(fd, bytes.baseAddress! + outboundStart, bytes.count - outboundStart, Int32(MSG_NOSIGNAL))
+            let result = outbound.withUnsafeBytes { bytes in
+                transport.write(fd, from: UnsafeRawBufferPointer(rebasing: bytes[outboundStart...]))
             }
-            if written > 0 {
-                outboundStart += written
-            } else if written < 0 && errno == EINTR {
-                continue
-            } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+            switch result {
+            case .bytes(let count):
+                outboundStart += count
+                writeWaitsFor = Epoll.writable
+            case .wouldBlock(let events):
+                writeWaitsFor = events
                 updateInterest()
                 return .pending
-            } else {
+            case .closed, .failed:
                 forceClose()
                 return .failed
             }
@@ -380,7 +456,12 @@ final class Connection {
 
     private func updateInterest() {
         guard !isClosed else { return }
-        let wanted = (isReadPaused ? 0 : Epoll.readable) | (outboundStart < outbound.count ? Epoll.writable : 0)
+        let wanted: UInt32
+        if case .handshaking = state {
+            wanted = handshakeWaitsFor
+        } else {
+            wanted = (isReadPaused ? 0 : readWaitsFor) | (outboundStart < outbound.count ? writeWaitsFor : 0)
+        }
         if wanted != interest {
             interest = wanted
             loop.watch(self, events: wanted)
@@ -407,7 +488,7 @@ final class Connection {
     /// Shuts our side and reads until the client closes, so unread input does not turn the
     /// close into a reset that destroys the response before the client reads it.
     private func beginLingeringClose() {
-        shutdown(fd, Int32(SHUT_WR))
+        transport.shutdownWrite(fd)
         state = .lingering
         inbound = []
         inboundStart = 0
@@ -423,7 +504,10 @@ final class Connection {
     /// `Connection: close`.
     func shutdownGracefully() {
         isShuttingDown = true
-        if case .idle = state, unreadCount == 0 { forceClose() }
+        if case .idle = state, unreadCount == 0 {
+            transport.shutdownWrite(fd)  // close_notify for TLS
+            forceClose()
+        }
     }
 
     /// Closes the descriptor at once.

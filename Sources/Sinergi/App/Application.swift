@@ -2,6 +2,7 @@ internal import Foundation
 public import HTTPServer
 public import Logging
 public import SQLite
+internal import TLS
 
 /// The whole service wired together: database (migrated), routes, middleware, observers and
 /// the HTTP server. The CLI and the end-to-end tests both start it through here.
@@ -47,12 +48,22 @@ public final class Application: Sendable {
             throw error
         }
 
+        let tls: TLSContext?
+        do {
+            tls = try Self.makeTLSContext(config: config, logger: logger)
+        } catch {
+            database.close()
+            throw error
+        }
+
         let metrics = ServerMetrics()
         var router = Router()
         OperationsRoutes(database: database, migrator: migrator, metrics: metrics, openAPI: openAPI).register(on: &router)
         routes = router.registeredRoutes
+        var serverConfiguration = config.serverConfiguration
+        serverConfiguration.tls = tls
         server = Server(
-            configuration: config.serverConfiguration, router: router, middleware: [],
+            configuration: serverConfiguration, router: router, middleware: [],
             observers: [AccessLog(logger: logger), metrics], logger: logger)
     }
 
@@ -61,11 +72,28 @@ public final class Application: Sendable {
     public func start() throws -> Int {
         let port = try server.start()
         let host = config.host.contains(":") ? "[\(config.host)]" : config.host
+        let scheme = config.tlsCertificatePath == nil ? "http" : "https"
         logger.info("listening", metadata: [
-            "url": "http://\(host):\(port)", "port": .stringConvertible(port),
+            "url": "\(scheme)://\(host):\(port)", "port": .stringConvertible(port),
             "threads": "\(config.serverConfiguration.eventLoops)",
         ])
         return port
+    }
+
+    /// Reads the TLS certificate, key and client CA again (on SIGHUP): connections accepted
+    /// from now on use them; a file that does not load is logged and the old ones kept.
+    public func reloadTLS() {
+        guard config.tlsCertificatePath != nil else {
+            logger.notice("reload asked, but TLS is not configured")
+            return
+        }
+        do {
+            guard let context = try Self.makeTLSContext(config: config, logger: logger) else { return }
+            server.reloadTLS(context)
+            logger.notice("tls reloaded")
+        } catch {
+            logger.error("tls reload failed; keeping the previous certificate", metadata: ["reason": "\(error.description)"])
+        }
     }
 
     /// Starts a graceful shutdown (see `Server.shutdown`).
@@ -83,6 +111,32 @@ public final class Application: Sendable {
     /// Closes the database; for a server that never started.
     public func close() {
         database.close()
+    }
+
+    /// The TLS configuration from `tls.*`, or nil when neither certificate nor key is set.
+    static func makeTLSContext(config: Config, logger: Logger) throws(ConfigError) -> TLSContext? {
+        switch (config.tlsCertificatePath, config.tlsKeyPath) {
+        case (nil, nil):
+            if config.tlsClientAuthentication != "none" || config.tlsClientCAPath != nil {
+                throw ConfigError(key: "tls.client_auth", reason: "client certificates need tls.cert and tls.key")
+            }
+            return nil
+        case (_?, nil):
+            throw ConfigError(key: "tls.key", reason: "tls.cert is set but tls.key is not")
+        case (nil, _?):
+            throw ConfigError(key: "tls.cert", reason: "tls.key is set but tls.cert is not")
+        case let (certificate?, key?):
+            if TLSContext.isWorldReadable(key) {
+                logger.warning("the TLS private key file is readable by every user; chmod 600 it", metadata: ["file": "\(key)"])
+            }
+            do {
+                return try TLSContext(
+                    certificateChainPath: certificate, privateKeyPath: key, clientCAPath: config.tlsClientCAPath,
+                    clientAuthentication: ClientAuthentication(rawValue: config.tlsClientAuthentication) ?? .none)
+            } catch {
+                throw ConfigError(key: "tls.\(error.setting)", reason: error.reason)
+            }
+        }
     }
 
     /// Opens the pool, creating the database's folder when missing.

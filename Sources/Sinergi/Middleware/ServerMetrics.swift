@@ -55,6 +55,22 @@ public final class ServerMetrics: ServerObserver {
         histogram.record(record.duration)
     }
 
+    public func tlsHandshakeCompleted(version: String) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                metricName: "tls_handshakes", unitName: "total", helpText: "Completed TLS handshakes, by protocol version."),
+            labels: [("version", version)]
+        ).increment()
+    }
+
+    public func tlsHandshakeFailed(reason: String) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                metricName: "tls_handshake_failures", unitName: "total", helpText: "Failed TLS handshakes, by reason."),
+            labels: [("reason", reason)]
+        ).increment()
+    }
+
     /// The Prometheus text exposition of every metric.
     public func render() -> [UInt8] {
         var bytes: [UInt8] = []
