@@ -44,11 +44,19 @@ final class ServerContext: Sendable {
         sweepInterval = min(max(shortest / 4, 5_000_000), 1_000_000_000)
 
         // The innermost responder runs what the router resolved; middleware wraps it.
+        // The innermost responder runs what the router resolved and turns its errors into
+        // problem responses, so middleware (CORS, security headers) sees every answer as a
+        // response, errors included.
+        let logger = logger
         var chain: Router.Handler = { request in
-            switch request.resolution {
-            case .found(let route, _): return try await route.handler(request)
-            case .methodNotAllowed(let allow): throw Problem.methodNotAllowed(allow: allow)
-            case .notFound: throw Problem.notFound
+            do {
+                switch request.resolution {
+                case .found(let route, _): return try await route.handler(request)
+                case .methodNotAllowed(let allow): throw Problem.methodNotAllowed(allow: allow)
+                case .notFound: throw Problem.notFound
+                }
+            } catch {
+                return Self.errorResponse(error, to: request, logger: logger)
             }
         }
         for layer in middleware.reversed() {
@@ -63,17 +71,25 @@ final class ServerContext: Sendable {
     func respond(to request: Request) async -> Response {
         do {
             return try await responder(request)
-        } catch let error as any ProblemConvertible {
-            return error.problem.response(instance: request.path)
         } catch {
-            logger.error("handler failed", metadata: [
-                "request_id": .string(request.id),
-                "route": .string(request.route ?? "-"),
-                "error_type": .string(String(reflecting: type(of: error))),
-                "error": .string(String(describing: error)),
-            ])
-            return Problem.internalError.response(instance: request.path)
+            // Only middleware can still throw here.
+            return Self.errorResponse(error, to: request, logger: logger)
         }
+    }
+
+    /// A problem response for `error`; errors that are not problems are logged with the
+    /// request id and become a generic 500.
+    static func errorResponse(_ error: any Error, to request: Request, logger: Logger) -> Response {
+        if let error = error as? any ProblemConvertible {
+            return error.problem.response(instance: request.path)
+        }
+        logger.error("handler failed", metadata: [
+            "request_id": .string(request.id),
+            "route": .string(request.route ?? "-"),
+            "error_type": .string(String(reflecting: type(of: error))),
+            "error": .string(String(describing: error)),
+        ])
+        return Problem.internalError.response(instance: request.path)
     }
 
     /// Hands a finished request to every observer.

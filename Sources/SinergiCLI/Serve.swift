@@ -25,6 +25,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "PEM private key of the certificate.")
     var tlsKey: String?
 
+    @Flag(help: "Production mode: refuse to start without SINERGI_DATA_KEY.")
+    var production = false
+
     func run() async throws {
         var flags: [String: String] = [:]
         flags["host"] = host
@@ -32,6 +35,7 @@ struct Serve: AsyncParsableCommand {
         flags["threads"] = threads
         flags["tls.cert"] = tlsCert
         flags["tls.key"] = tlsKey
+        if production { flags["production"] = "true" }
         let config = try global.loadConfig(extra: flags)
         let logger = makeLogger(config: config)
         let application: Application

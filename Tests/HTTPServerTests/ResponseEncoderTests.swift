@@ -2,7 +2,8 @@
 import Testing
 
 // Unit tests for `ResponseEncoder`: the server owns framing (`Content-Length`), persistence
-// (`Connection`), `Date` and `X-Request-Id`, and no handler value can split a response.
+// (`Connection`), `Date`, `X-Request-Id` and `X-Content-Type-Options`, and no handler value
+// can split a response.
 
 @Suite("ResponseEncoder")
 struct ResponseEncoderTests {
@@ -15,6 +16,7 @@ struct ResponseEncoderTests {
             Content-Length: 11\r
             Date: \(date)\r
             X-Request-Id: req-1\r
+            X-Content-Type-Options: nosniff\r
             \r
             {"ok":true}
             """)
@@ -29,7 +31,7 @@ struct ResponseEncoderTests {
         let text = encode(Response(status: .ok, headers: headers, body: Array("x".utf8)))
         #expect(fieldLines(text) == [
             "ETag: \"v1\"", "Set-Cookie: a=1", "Set-Cookie: b=2", "Content-Type: text/plain; charset=utf-8",
-            "Content-Length: 1", "Date: \(date)", "X-Request-Id: req-1",
+            "Content-Length: 1", "Date: \(date)", "X-Request-Id: req-1", "X-Content-Type-Options: nosniff",
         ])
     }
 
@@ -64,7 +66,7 @@ struct ResponseEncoderTests {
         let text = encode(Response(status: HTTPStatus(code), body: Array("ignored".utf8)))
         #expect(text.hasPrefix("HTTP/1.1 \(code) "))
         #expect(!text.contains("Content-Length"))
-        #expect(!text.contains("Content-Type"))
+        #expect(!text.contains("\r\nContent-Type:"))
         #expect(text.hasSuffix("\r\n\r\n"))
         #expect(!text.contains("ignored"))
     }

@@ -78,6 +78,23 @@ import Testing
         }
     }
 
+    @Test("keys create prints only the key on standard output, and serve --production refuses without a data key")
+    func keysCreate() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let result = try Self.run(["keys", "create", "--role", "admin", "--name", "ops"], environment: Self.paths(directory), in: directory)
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.hasPrefix("snrg_") == true)
+        #expect(!result.stderr.contains(String(lines.first ?? "-")))
+
+        let production = try Self.run(["serve", "--production"], environment: Self.paths(directory), in: directory)
+        #expect(production.status == 2)
+        #expect(production.stderr.contains("SINERGI_DATA_KEY"))
+        #expect(try Self.run(["keys", "create", "--role", "root", "--name", "x"], environment: Self.paths(directory), in: directory).status != 0)
+    }
+
     @Test("version prints the version")
     func version() throws {
         let directory = try TemporaryDirectory()

@@ -40,6 +40,8 @@ enum ResponseEncoder {
         buffer.append(contentsOf: date)
         buffer.append(contentsOf: crlf)
         append("X-Request-Id", requestID, to: &buffer)
+        // Every answer, errors included: browsers must not guess a JSON body is HTML.
+        buffer.append(contentsOf: noSniff)
         if closing {
             buffer.append(contentsOf: connectionClose)
         } else if minorVersion == 0 {
@@ -68,6 +70,7 @@ enum ResponseEncoder {
     private static let contentLength = Array("Content-Length: ".utf8)
     private static let dateName = Array("Date: ".utf8)
     private static let defaultContentType = Array("Content-Type: text/plain; charset=utf-8\r\n".utf8)
+    private static let noSniff = Array("X-Content-Type-Options: nosniff\r\n".utf8)
     private static let connectionClose = Array("Connection: close\r\n".utf8)
     private static let connectionKeepAlive = Array("Connection: keep-alive\r\n".utf8)
 }

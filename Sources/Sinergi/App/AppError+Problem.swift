@@ -26,6 +26,10 @@ extension AppError: ProblemConvertible {
         case .idempotencyKeyReused:
             Problem(slug: "idempotency-key-reused", title: "Unprocessable Content", status: 422,
                     detail: "This Idempotency-Key was used with a different request body.")
+        case .rateLimited(let seconds):
+            Problem(slug: "rate-limited", title: "Too Many Requests", status: 429,
+                    detail: "This key sent more requests than its rate limit allows; retry after \(seconds) s.",
+                    headers: HTTPHeaders([("Retry-After", "\(seconds)")]))
         case .unavailable(let detail):
             Problem(slug: "unavailable", title: "Service Unavailable", status: 503, detail: detail)
         }

@@ -19,6 +19,8 @@ public enum AppError: Error, Sendable, Equatable {
     case preconditionFailed
     /// 422: the same `Idempotency-Key` with another body.
     case idempotencyKeyReused
+    /// 429 with `Retry-After`: the key's rate limit is used up.
+    case rateLimited(retryAfterSeconds: Int)
     /// 503: a dependency is not ready.
     case unavailable(String)
 }

@@ -13,6 +13,10 @@ public final class Application: Sendable {
     public let config: Config
     public let database: DatabasePool
     public let logger: Logger
+    /// Encryption and blind indexes for personal data.
+    public let protection: DataProtection
+    /// Reads of personal data, recorded with group commit.
+    public let audit: AuditLog
     private let server: Server
     /// Every route the server answers, for the contract test against the spec.
     public let routes: [(method: HTTPMethod, pattern: String)]
@@ -37,33 +41,37 @@ public final class Application: Sendable {
             throw ConfigError(key: "paths.openapi", reason: "\(openAPIURL.path) is not a readable OpenAPI YAML document")
         }
         let migrator = try Migrator(directory: migrationsURL)
+        // Settings that can be wrong are checked before the database is touched.
+        let tls = try Self.makeTLSContext(config: config, logger: logger)
+        protection = try DataProtection.load(config: config, logger: logger)
         database = try Self.openDatabase(config: config)
+        let authenticator = Authenticator(database: database, protection: protection, logger: logger)
         do {
             let applied = try migrator.migrate(database)
             for migration in applied {
                 logger.info("migration applied", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
             }
+            try authenticator.load()
         } catch {
             database.close()
             throw error
         }
 
-        let tls: TLSContext?
-        do {
-            tls = try Self.makeTLSContext(config: config, logger: logger)
-        } catch {
-            database.close()
-            throw error
-        }
-
+        audit = AuditLog(database: database)
+        let access = Access(
+            authenticator: authenticator,
+            rateLimiter: RateLimiter(ratePerSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst))
         let metrics = ServerMetrics()
         var router = Router()
         OperationsRoutes(database: database, migrator: migrator, metrics: metrics, openAPI: openAPI).register(on: &router)
+        APIKeyRoutes(database: database, access: access, protection: protection).register(on: &router)
+        AuditRoutes(database: database, access: access).register(on: &router)
         routes = router.registeredRoutes
         var serverConfiguration = config.serverConfiguration
         serverConfiguration.tls = tls
         server = Server(
-            configuration: serverConfiguration, router: router, middleware: [],
+            configuration: serverConfiguration, router: router,
+            middleware: [CORS(allowedOrigins: config.corsAllowedOrigins)],
             observers: [AccessLog(logger: logger), metrics], logger: logger)
     }
 
@@ -106,6 +114,16 @@ public final class Application: Sendable {
         await server.waitUntilStopped()
         close()
         logger.info("stopped")
+    }
+
+    /// Creates an API key and returns its text (shown this once).
+    public func issueKey(
+        role: Role, name: String, organizationID: Int64? = nil, clientCertificateSHA256: String? = nil,
+        allowsSignature: Bool = false
+    ) throws -> String {
+        try KeyIssuer.issue(
+            database: database, protection: protection, role: role, name: name, organizationID: organizationID,
+            clientCertificateSHA256: clientCertificateSHA256, allowsSignature: allowsSignature)
     }
 
     /// Closes the database; for a server that never started.

@@ -34,6 +34,16 @@ public struct Config: Sendable, Equatable {
     public var tlsClientCAPath: String?
     /// `none`, `optional` or `required`.
     public var tlsClientAuthentication = "none"
+    /// Base64 of the 32-byte key personal data is encrypted under (`SINERGI_DATA_KEY`).
+    public var dataKey: String?
+    /// Refuse development conveniences, such as a generated data key.
+    public var production = false
+    /// Origins (`https://portal.example`) whose browsers may call the API.
+    public var corsAllowedOrigins: [String] = []
+    /// Requests a second per API key, on average.
+    public var rateLimitPerSecond = 100.0
+    /// Requests a key may send at once above the average.
+    public var rateLimitBurst = 200
 
     public init() {}
 
@@ -133,6 +143,30 @@ extension Config {
         },
         Setting(key: "paths.openapi", environment: "SINERGI_OPENAPI") { config, value throws(ConfigError) in
             config.openAPIPath = try value.string(key: "paths.openapi")
+        },
+        Setting(key: "data_key", environment: "SINERGI_DATA_KEY") { config, value throws(ConfigError) in
+            config.dataKey = try value.path(key: "data_key")
+        },
+        Setting(key: "production", environment: "SINERGI_PRODUCTION") { config, value throws(ConfigError) in
+            switch try value.string(key: "production").lowercased() {
+            case "true", "1", "yes": config.production = true
+            case "false", "0", "no", "": config.production = false
+            default: throw ConfigError(key: "production", reason: "must be true or false")
+            }
+        },
+        Setting(key: "cors.allowed_origins", environment: "SINERGI_CORS_ORIGINS") { config, value throws(ConfigError) in
+            let origins = try value.string(key: "cors.allowed_origins").split(separator: ",")
+                .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            for origin in origins where !(origin.hasPrefix("https://") || origin.hasPrefix("http://")) || origin.hasSuffix("/") {
+                throw ConfigError(key: "cors.allowed_origins", reason: "each origin is scheme://host[:port], comma-separated")
+            }
+            config.corsAllowedOrigins = origins
+        },
+        Setting(key: "rate_limit.per_second", environment: "SINERGI_RATE_LIMIT") { config, value throws(ConfigError) in
+            config.rateLimitPerSecond = Double(try value.integer(key: "rate_limit.per_second", in: 1...1_000_000))
+        },
+        Setting(key: "rate_limit.burst", environment: "SINERGI_RATE_LIMIT_BURST") { config, value throws(ConfigError) in
+            config.rateLimitBurst = try value.integer(key: "rate_limit.burst", in: 1...1_000_000)
         },
         Setting(key: "tls.cert", environment: "SINERGI_TLS_CERT") { config, value throws(ConfigError) in
             config.tlsCertificatePath = try value.path(key: "tls.cert")

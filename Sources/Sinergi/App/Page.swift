@@ -1,0 +1,48 @@
+public import HTTPServer
+
+/// Cursor pagination as API.md sets it: `limit` 1-500 (default 50) and an opaque `cursor`
+/// from the previous page's `next_cursor`. The cursor is the last row id, so pages stay
+/// stable while rows are added.
+public struct Page: Sendable {
+    public let limit: Int
+    /// Rows after this id (or before it, for newest-first lists).
+    public let after: Int64?
+
+    /// Reads `limit` and `cursor` from the query.
+    public init(_ query: QueryParameters) throws(AppError) {
+        var errors: [Problem.FieldError] = []
+        var limit = 50
+        if let text = query["limit"] {
+            if let value = Int(text), (1...500).contains(value) {
+                limit = value
+            } else {
+                errors.append(Problem.FieldError(field: "limit", code: "out_of_range", message: "must be a whole number from 1 to 500"))
+            }
+        }
+        var after: Int64?
+        if let cursor = query["cursor"] {
+            if let value = Self.decode(cursor) {
+                after = value
+            } else {
+                errors.append(Problem.FieldError(field: "cursor", code: "invalid_format", message: "is not a cursor this server gave"))
+            }
+        }
+        if !errors.isEmpty { throw .invalid(errors) }
+        self.limit = limit
+        self.after = after
+    }
+
+    /// The `next_cursor` for a page that returned `count` rows, the last with id `lastID`.
+    public func nextCursor(count: Int, lastID: Int64?) -> String? {
+        guard count == limit, let lastID else { return nil }
+        return Self.encode(lastID)
+    }
+
+    // "c" plus the id in base 36: opaque enough, and checked on the way back.
+    static func encode(_ id: Int64) -> String { "c" + String(id, radix: 36) }
+
+    static func decode(_ cursor: String) -> Int64? {
+        guard cursor.hasPrefix("c"), let id = Int64(cursor.dropFirst(), radix: 36), id >= 0 else { return nil }
+        return id
+    }
+}

@@ -1,0 +1,70 @@
+internal import SQLite
+
+/// SQL for `audit_log`, which accepts INSERT only (its triggers refuse UPDATE and DELETE).
+enum AuditRepository {
+    static func insert(_ connection: Connection, _ entry: AuditEntry, at time: String) throws {
+        try connection.execute("""
+            INSERT INTO audit_log (occurred_at, api_key_id, role, action, resource_type, resource_id, request_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """,
+            [.text(time), SQLiteValue(entry.apiKeyID), .text(entry.role), .text(entry.action), .text(entry.resourceType),
+             SQLiteValue(entry.resourceID), .text(entry.requestID)])
+    }
+
+    /// Newest first, filtered; `before` is the cursor (an id).
+    static func list(_ connection: Connection, filter: AuditFilter, before: Int64?, limit: Int) throws -> [AuditRecord] {
+        var conditions = ["id < ?"]
+        var bindings: [SQLiteValue] = [.integer(before ?? Int64.max)]
+        if let actor = filter.apiKeyID {
+            conditions.append("api_key_id = ?")
+            bindings.append(.integer(actor))
+        }
+        if let type = filter.resourceType {
+            conditions.append("resource_type = ?")
+            bindings.append(.text(type))
+        }
+        if let id = filter.resourceID {
+            conditions.append("resource_id = ?")
+            bindings.append(.text(id))
+        }
+        if let from = filter.from {
+            conditions.append("occurred_at >= ?")
+            bindings.append(.text(from))
+        }
+        if let to = filter.to {
+            conditions.append("occurred_at < ?")
+            bindings.append(.text(to))
+        }
+        bindings.append(.integer(Int64(limit)))
+        return try connection.fetchAll("""
+            SELECT id, occurred_at, api_key_id, role, action, resource_type, resource_id, request_id
+            FROM audit_log WHERE \(conditions.joined(separator: " AND ")) ORDER BY id DESC LIMIT ?
+            """, bindings) { row in
+            AuditRecord(
+                id: row.int64(at: 0), occurredAt: row.string(at: 1), apiKeyID: row.optionalInt64(at: 2), role: row.string(at: 3),
+                action: row.string(at: 4), resourceType: row.string(at: 5), resourceID: row.optionalString(at: 6),
+                requestID: row.string(at: 7))
+        }
+    }
+}
+
+/// A stored audit record.
+struct AuditRecord: Sendable {
+    let id: Int64
+    let occurredAt: String
+    let apiKeyID: Int64?
+    let role: String
+    let action: String
+    let resourceType: String
+    let resourceID: String?
+    let requestID: String
+}
+
+/// `GET /v1/audit` filters.
+struct AuditFilter: Sendable {
+    var apiKeyID: Int64?
+    var resourceType: String?
+    var resourceID: String?
+    var from: String?
+    var to: String?
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Sinergi
+
+/// `sinergi keys create`: the first admin key of a fresh database, and any key later.
+struct Keys: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Manage API keys.", subcommands: [Create.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create an API key and print it on standard output (shown only this once).")
+
+        @OptionGroup var global: GlobalOptions
+
+        @Option(help: "admin, officer, partner or viewer.")
+        var role: String
+
+        @Option(help: "A name that says who holds the key.")
+        var name: String
+
+        @Option(help: "For partner keys: the organization whose subtree the key sees.")
+        var organization: Int64?
+
+        func run() throws {
+            guard let role = Role(rawValue: role) else {
+                throw ValidationError("--role must be admin, officer, partner or viewer")
+            }
+            let config = try global.loadConfig()
+            // Logs go to standard error, so a script can capture the key from standard output.
+            let logger = makeLogger(config: config)
+            do {
+                let application = try Application(config: config, logger: logger)
+                defer { application.close() }
+                print(try application.issueKey(role: role, name: name, organizationID: organization))
+            } catch let error as ConfigError {
+                exitWithMessage(error.description)
+            } catch let error as MigrationError {
+                exitWithMessage(error.description)
+            } catch {
+                exitWithMessage("cannot create the key: \(error)", code: 1)
+            }
+        }
+    }
+}
