@@ -124,20 +124,26 @@ public final class Server: Sendable {
     }
 
     /// One listening socket per loop on the same port (SO_REUSEPORT), so the kernel spreads
-    /// connections evenly. A probe bound without SO_REUSEPORT first makes a port that another
-    /// process already listens on fail with "address in use" instead of being shared.
+    /// connections evenly. For a fixed port, a probe bound without SO_REUSEPORT first makes a
+    /// port another process already listens on fail with "address in use" instead of being
+    /// shared. For port 0 the first socket's port is free by construction and the others join it.
     private static func bindListeners(configuration: ServerConfiguration) throws -> (fds: [Int32], port: Int) {
-        let probe = try Socket.makeListener(host: configuration.host, port: configuration.port, reusePort: false)
-        close(probe.fd)
+        if configuration.port != 0 {
+            let probe = try Socket.makeListener(host: configuration.host, port: configuration.port, reusePort: false)
+            close(probe.fd)
+        }
         var fds: [Int32] = []
+        var port = configuration.port
         do {
             for _ in 0..<configuration.eventLoops {
-                fds.append(try Socket.makeListener(host: configuration.host, port: probe.port, reusePort: true).fd)
+                let listener = try Socket.makeListener(host: configuration.host, port: port, reusePort: true)
+                fds.append(listener.fd)
+                port = listener.port
             }
         } catch {
             fds.forEach { close($0) }
             throw error
         }
-        return (fds, probe.port)
+        return (fds, port)
     }
 }

@@ -30,6 +30,7 @@ struct GlobalOptions: ParsableArguments {
 
 /// Prints `message` on standard error and exits 2, the code for bad configuration.
 func exitWithMessage(_ message: String, code: Int32 = 2) -> Never {
+    JSONLogHandler.flush()
     FileHandle.standardError.write(Data("sinergi: \(message)\n".utf8))
     exit(code)
 }

@@ -34,6 +34,7 @@ struct Keys: ParsableCommand {
                 let application = try Application(config: config, logger: logger)
                 defer { application.close() }
                 print(try application.issueKey(role: role, name: name, organizationID: organization))
+                JSONLogHandler.flush()
             } catch let error as ConfigError {
                 exitWithMessage(error.description)
             } catch let error as MigrationError {

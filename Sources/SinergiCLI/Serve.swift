@@ -73,5 +73,6 @@ struct Serve: AsyncParsableCommand {
         await application.waitUntilStopped()
         reload.cancel()
         signals.forEach { $0.cancel() }
+        JSONLogHandler.flush()
     }
 }

@@ -163,6 +163,12 @@ public struct RequestParser: Sendable {
 
     // RFC 9112 §3.2: origin-form, absolute-form, or asterisk-form for OPTIONS.
     private static func splitTarget(_ target: String, method: HTTPMethod) throws(HTTPParseError) -> (String, String?) {
+        // The usual origin-form target, split on bytes without String index walking.
+        let utf8 = target.utf8
+        if utf8.first == UInt8(ascii: "/") && !utf8.contains(UInt8(ascii: "#")) {
+            guard let mark = utf8.firstIndex(of: UInt8(ascii: "?")) else { return (target, nil) }
+            return (String(target[..<mark]), String(target[target.utf8.index(after: mark)...]))
+        }
         var pathAndQuery = Substring(target)
         if target == "*" {
             guard method == .options else { throw .malformedRequestLine }

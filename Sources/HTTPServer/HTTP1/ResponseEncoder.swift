@@ -56,10 +56,19 @@ enum ResponseEncoder {
     private static func append(_ name: String, _ value: String, to buffer: inout [UInt8]) {
         // A handler must never be able to split the response: drop CR and LF from names
         // and values alike.
-        for byte in name.utf8 where byte != 0x0D && byte != 0x0A { buffer.append(byte) }
+        appendWithoutLineBreaks(name, to: &buffer)
         buffer.append(contentsOf: colonSpace)
-        for byte in value.utf8 where byte != 0x0D && byte != 0x0A { buffer.append(byte) }
+        appendWithoutLineBreaks(value, to: &buffer)
         buffer.append(contentsOf: crlf)
+    }
+
+    private static func appendWithoutLineBreaks(_ text: String, to buffer: inout [UInt8]) {
+        let utf8 = text.utf8
+        if !utf8.contains(0x0D) && !utf8.contains(0x0A) {
+            buffer.append(contentsOf: utf8)  // the usual case, copied at once
+            return
+        }
+        for byte in utf8 where byte != 0x0D && byte != 0x0A { buffer.append(byte) }
     }
 
     private static let http11 = Array("HTTP/1.1 ".utf8)

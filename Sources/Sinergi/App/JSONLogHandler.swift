@@ -29,18 +29,37 @@ public struct JSONLogHandler: LogHandler {
     public func log(event: LogEvent) {
         var json = JSONWriter(capacity: 256)
         json.beginObject()
-        json.field("ts", Self.timestamp())
+        json.key("ts")
+        json.raw(Self.timestamp())
         json.field("level", event.level.rawValue)
         json.field("msg", event.message.description)
         json.field("logger", label)
-        let merged = event.metadata.map { metadata.merging($0) { $1 } } ?? metadata
-        for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+        let merged: Logger.Metadata
+        if let extra = event.metadata {
+            merged = metadata.isEmpty ? extra : metadata.merging(extra) { $1 }
+        } else {
+            merged = metadata
+        }
+        for (key, value) in merged {
             json.key(key)
             Self.write(value, into: &json)
         }
         json.endObject()
         var line = json.bytes
         line.append(UInt8(ascii: "\n"))
+        if descriptor == 2 {
+            LogWriter.standardError.write(line)
+        } else {
+            Self.writeNow(line, to: descriptor)
+        }
+    }
+
+    /// Writes whatever standard error still holds; call before the process exits.
+    public static func flush() {
+        LogWriter.standardError.flush()
+    }
+
+    private static func writeNow(_ line: [UInt8], to descriptor: Int32) {
         line.withUnsafeBytes { bytes in
             var offset = 0
             while offset < bytes.count {
@@ -72,19 +91,37 @@ public struct JSONLogHandler: LogHandler {
         }
     }
 
-    /// RFC 3339 UTC with milliseconds.
+    /// RFC 3339 UTC with milliseconds, quoted, built without intermediate strings.
     static func timestamp() -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         var seconds = now.tv_sec
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        func pad(_ value: Int, _ width: Int) -> String {
-            let digits = String(value)
-            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        var bytes = [UInt8](repeating: 0, count: 26)
+        func put(_ value: Int, at index: Int, width: Int) {
+            var value = value
+            for offset in stride(from: width - 1, through: 0, by: -1) {
+                bytes[index + offset] = UInt8(48 + value % 10)
+                value /= 10
+            }
         }
-        return "\(pad(Int(parts.tm_year) + 1900, 4))-\(pad(Int(parts.tm_mon) + 1, 2))-\(pad(Int(parts.tm_mday), 2))T"
-            + "\(pad(Int(parts.tm_hour), 2)):\(pad(Int(parts.tm_min), 2)):\(pad(Int(parts.tm_sec), 2))."
-            + "\(pad(Int(now.tv_nsec) / 1_000_000, 3))Z"
+        bytes[0] = 0x22
+        put(Int(parts.tm_year) + 1900, at: 1, width: 4)
+        bytes[5] = 0x2D
+        put(Int(parts.tm_mon) + 1, at: 6, width: 2)
+        bytes[8] = 0x2D
+        put(Int(parts.tm_mday), at: 9, width: 2)
+        bytes[11] = 0x54
+        put(Int(parts.tm_hour), at: 12, width: 2)
+        bytes[14] = 0x3A
+        put(Int(parts.tm_min), at: 15, width: 2)
+        bytes[17] = 0x3A
+        put(Int(parts.tm_sec), at: 18, width: 2)
+        bytes[20] = 0x2E
+        put(Int(now.tv_nsec) / 1_000_000, at: 21, width: 3)
+        bytes[24] = 0x5A
+        bytes[25] = 0x22
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

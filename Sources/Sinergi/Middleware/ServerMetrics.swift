@@ -9,10 +9,13 @@ public final class ServerMetrics: ServerObserver {
     /// The registry `/metrics` renders.
     public let registry: PrometheusCollectorRegistry
     private let openConnections: Gauge
-    // Metric objects by label values: the registry would find them too, but with more work
-    // per request than a dictionary lookup.
-    private let counters = Mutex<[String: Counter]>([:])
-    private let histograms = Mutex<[String: DurationHistogram]>([:])
+    // Metric objects by route, one lookup a request: the registry would find them too, but
+    // with more work per request than a dictionary lookup.
+    private struct RouteMetrics {
+        let duration: DurationHistogram
+        var byStatusClass: [Counter?] = Array(repeating: nil, count: 6)
+    }
+    private let routes = Mutex<[String: RouteMetrics]>([:])
 
     private static let buckets: [Duration] = [
         .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2),
@@ -30,28 +33,23 @@ public final class ServerMetrics: ServerObserver {
     public func connectionClosed() { openConnections.decrement() }
 
     public func requestCompleted(_ record: AccessRecord) {
-        let statusClass = "\(record.status / 100)xx"
-        let counterKey = "\(record.route) \(statusClass)"
-        let counter = counters.withLock { cache in
-            if let counter = cache[counterKey] { return counter }
-            let counter = registry.makeCounter(
-                descriptor: MetricNameDescriptor(
-                    metricName: "http_requests", unitName: "total", helpText: "Requests answered, by route pattern and status class."),
-                labels: [("route", record.route), ("status", statusClass)])
-            cache[counterKey] = counter
-            return counter
-        }
-        counter.increment()
-        let histogram = histograms.withLock { cache in
-            if let histogram = cache[record.route] { return histogram }
-            let histogram = registry.makeDurationHistogram(
+        let statusClass = min(max(record.status / 100, 1), 5)
+        let (counter, histogram) = routes.withLock { routes -> (Counter, DurationHistogram) in
+            var metrics = routes[record.route] ?? RouteMetrics(duration: registry.makeDurationHistogram(
                 descriptor: MetricNameDescriptor(
                     metricName: "http_request_duration", unitName: "seconds",
                     helpText: "Time from the end of the request head to the response handed to the socket."),
-                labels: [("route", record.route)], buckets: Self.buckets)
-            cache[record.route] = histogram
-            return histogram
+                labels: [("route", record.route)], buckets: Self.buckets))
+            if let counter = metrics.byStatusClass[statusClass] { return (counter, metrics.duration) }
+            let counter = registry.makeCounter(
+                descriptor: MetricNameDescriptor(
+                    metricName: "http_requests", unitName: "total", helpText: "Requests answered, by route pattern and status class."),
+                labels: [("route", record.route), ("status", "\(statusClass)xx")])
+            metrics.byStatusClass[statusClass] = counter
+            routes[record.route] = metrics
+            return (counter, metrics.duration)
         }
+        counter.increment()
         histogram.record(record.duration)
     }
 
