@@ -47,6 +47,13 @@ import Testing
         Row(method: "POST", path: "/v1/api-keys", body: #"{"name":"n","role":"viewer"}"#, expected: [401, 201, 403, 403, 403]),
         Row(method: "DELETE", path: "/v1/api-keys/999999", body: "", expected: [401, 404, 403, 403, 403]),
         Row(method: "GET", path: "/v1/audit", body: "", expected: [401, 200, 403, 403, 403]),
+        Row(method: "GET", path: "/v1/regions?level=province", body: "", expected: [401, 200, 200, 200, 200]),
+        Row(method: "GET", path: "/v1/regions/35", body: "", expected: [401, 200, 200, 200, 200]),
+        Row(method: "PUT", path: "/v1/regions/35/population", body: #"{"year":2026,"population":1}"#, expected: [401, 200, 200, 403, 403]),
+        Row(method: "GET", path: "/v1/organizations", body: "", expected: [401, 200, 200, 200, 200]),
+        Row(method: "GET", path: "/v1/organizations/1", body: "", expected: [401, 200, 200, 200, 200]),
+        Row(method: "POST", path: "/v1/organizations", body: #"{"name":"n","kind":"other","region_code":"35"}"#, expected: [401, 201, 201, 403, 403]),
+        Row(method: "PATCH", path: "/v1/organizations/1", body: #"{"name":"renamed"}"#, expected: [401, 200, 200, 403, 403]),
         Row(method: "GET", path: "/healthz", body: "", expected: [200, 200, 200, 200, 200]),
     ]
 

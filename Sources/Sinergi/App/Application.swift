@@ -52,6 +52,13 @@ public final class Application: Sendable {
                 logger.info("migration applied", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
             }
             try authenticator.load()
+            if config.loadRegions {
+                guard let regions = ResourceLocator.locate(config.regionsPath) else {
+                    throw ConfigError(key: "paths.regions", reason: "no file \(config.regionsPath)")
+                }
+                let loaded = try RegionsLoader.loadIfEmpty(database, from: regions)
+                if loaded > 0 { logger.info("regions loaded", metadata: ["rows": "\(loaded)"]) }
+            }
         } catch {
             database.close()
             throw error
@@ -66,6 +73,8 @@ public final class Application: Sendable {
         OperationsRoutes(database: database, migrator: migrator, metrics: metrics, openAPI: openAPI).register(on: &router)
         APIKeyRoutes(database: database, access: access, protection: protection).register(on: &router)
         AuditRoutes(database: database, access: access).register(on: &router)
+        RegionRoutes(database: database, access: access).register(on: &router)
+        OrganizationRoutes(database: database, access: access).register(on: &router)
         routes = router.registeredRoutes
         var serverConfiguration = config.serverConfiguration
         serverConfiguration.tls = tls

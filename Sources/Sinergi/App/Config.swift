@@ -26,6 +26,10 @@ public struct Config: Sendable, Equatable {
     public var migrationsPath = "migrations"
     /// The contract served as `/openapi.json`.
     public var openAPIPath = "docs/openapi.yaml"
+    /// The Kemendagri region list loaded into an empty database.
+    public var regionsPath = "migrations/data/regions.csv"
+    /// Whether start-up loads the region list into an empty database.
+    public var loadRegions = true
     /// PEM certificate chain; with `tlsKeyPath`, the listener speaks HTTPS only.
     public var tlsCertificatePath: String?
     /// PEM private key of the certificate.
@@ -143,6 +147,16 @@ extension Config {
         },
         Setting(key: "paths.openapi", environment: "SINERGI_OPENAPI") { config, value throws(ConfigError) in
             config.openAPIPath = try value.string(key: "paths.openapi")
+        },
+        Setting(key: "paths.regions", environment: "SINERGI_REGIONS") { config, value throws(ConfigError) in
+            config.regionsPath = try value.string(key: "paths.regions")
+        },
+        Setting(key: "regions.load_on_start", environment: "SINERGI_LOAD_REGIONS") { config, value throws(ConfigError) in
+            switch try value.string(key: "regions.load_on_start").lowercased() {
+            case "true", "1", "yes": config.loadRegions = true
+            case "false", "0", "no": config.loadRegions = false
+            default: throw ConfigError(key: "regions.load_on_start", reason: "must be true or false")
+            }
         },
         Setting(key: "data_key", environment: "SINERGI_DATA_KEY") { config, value throws(ConfigError) in
             config.dataKey = try value.path(key: "data_key")

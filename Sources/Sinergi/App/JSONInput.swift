@@ -35,6 +35,12 @@ public struct JSONInput: Sendable {
         self.prefix = prefix
     }
 
+    /// Whether the body names `field`, even as null (a PATCH sets what it names).
+    public func has(_ field: String) -> Bool { object[field] != nil }
+
+    /// Whether `field` is present and null (a PATCH clears it).
+    public func isNull(_ field: String) -> Bool { object[field] == .null }
+
     /// Records a problem with a field.
     public mutating func fail(_ field: String, code: String, message: String) {
         errors.append(Problem.FieldError(field: prefix.isEmpty ? field : "\(prefix).\(field)", code: code, message: message))

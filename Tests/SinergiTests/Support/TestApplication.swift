@@ -16,6 +16,9 @@ func testConfig(in directory: TemporaryDirectory) -> Config {
     config.database = directory.url.appendingPathComponent("sinergi.db").path
     config.migrationsPath = repositoryRoot.appendingPathComponent("migrations").path
     config.openAPIPath = repositoryRoot.appendingPathComponent("docs/openapi.yaml").path
+    config.regionsPath = repositoryRoot.appendingPathComponent("migrations/data/regions.csv").path
+    // 91,599 rows per test database would slow every test; the region tests turn it on.
+    config.loadRegions = false
     return config
 }
 

@@ -1,0 +1,91 @@
+public import SQLite
+
+/// SQL for `organizations`. Each function takes the connection and the caller's scope.
+public enum OrganizationRepository {
+    /// The ids of an organization and all its descendants, given the root as the one binding.
+    /// Every scope check and report uses this recursive CTE.
+    static let subtreeSQL = """
+        WITH RECURSIVE subtree(id) AS (
+            SELECT id FROM organizations WHERE id = ?
+            UNION
+            SELECT o.id FROM organizations o JOIN subtree s ON o.parent_id = s.id
+        ) SELECT id FROM subtree
+        """
+
+    static let columns = "id, name, kind, parent_id, region_code, version, created_at, updated_at"
+
+    /// An organization and all its descendants.
+    public static func subtree(of root: Int64, in connection: Connection) throws -> [Int64] {
+        try connection.fetchAll(subtreeSQL, [.integer(root)]) { $0.int64(at: 0) }
+    }
+
+    static func insert(
+        name: String, kind: OrganizationKind, parentID: Int64?, regionCode: String, now: String, in connection: Connection
+    ) throws -> Organization {
+        try connection.fetchOne("""
+            INSERT INTO organizations (name, kind, parent_id, region_code, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?) RETURNING \(columns)
+            """,
+            [.text(name), .text(kind.rawValue), SQLiteValue(parentID), .text(regionCode), .text(now), .text(now)], map: decode)!
+    }
+
+    static func find(_ id: Int64, scope: Scope, in connection: Connection) throws -> Organization? {
+        let (condition, bindings) = scope.condition(on: "id")
+        return try connection.fetchOne(
+            "SELECT \(columns) FROM organizations WHERE id = ? AND \(condition)", [.integer(id)] + bindings, map: decode)
+    }
+
+    static func children(of id: Int64, scope: Scope, in connection: Connection) throws -> [Organization] {
+        let (condition, bindings) = scope.condition(on: "id")
+        return try connection.fetchAll(
+            "SELECT \(columns) FROM organizations WHERE parent_id = ? AND \(condition) ORDER BY id", [.integer(id)] + bindings,
+            map: decode)
+    }
+
+    /// A page of organizations in scope; `regionPrefix` matches a region and everything in it.
+    static func list(
+        kind: OrganizationKind?, parentID: Int64?, regionPrefix: String?, scope: Scope, after: Int64?, limit: Int,
+        in connection: Connection
+    ) throws -> [Organization] {
+        let (scopeCondition, scopeBindings) = scope.condition(on: "id")
+        var conditions = ["id > ?", scopeCondition]
+        var bindings: [SQLiteValue] = [.integer(after ?? 0)] + scopeBindings
+        if let kind {
+            conditions.append("kind = ?")
+            bindings.append(.text(kind.rawValue))
+        }
+        if let parentID {
+            conditions.append("parent_id = ?")
+            bindings.append(.integer(parentID))
+        }
+        if let regionPrefix {
+            // Codes are hierarchical: everything in 35 starts with "35".
+            conditions.append("substr(region_code, 1, ?) = ?")
+            bindings.append(contentsOf: [.integer(Int64(regionPrefix.count)), .text(regionPrefix)])
+        }
+        bindings.append(.integer(Int64(limit)))
+        return try connection.fetchAll(
+            "SELECT \(columns) FROM organizations WHERE \(conditions.joined(separator: " AND ")) ORDER BY id LIMIT ?",
+            bindings, map: decode)
+    }
+
+    /// Writes the new values if the row is still at `version`; nil when it is not.
+    static func update(
+        _ id: Int64, version: Int64, name: String, kind: OrganizationKind, parentID: Int64?, regionCode: String, now: String,
+        in connection: Connection
+    ) throws -> Organization? {
+        try connection.fetchOne("""
+            UPDATE organizations SET name = ?, kind = ?, parent_id = ?, region_code = ?, updated_at = ?, version = version + 1
+            WHERE id = ? AND version = ? RETURNING \(columns)
+            """,
+            [.text(name), .text(kind.rawValue), SQLiteValue(parentID), .text(regionCode), .text(now), .integer(id), .integer(version)],
+            map: decode)
+    }
+
+    private static func decode(_ row: Row) -> Organization {
+        Organization(
+            id: row.int64(at: 0), name: row.string(at: 1), kind: OrganizationKind(rawValue: row.string(at: 2)) ?? .other,
+            parentID: row.optionalInt64(at: 3), regionCode: row.string(at: 4), version: row.int64(at: 5),
+            createdAt: row.string(at: 6), updatedAt: row.string(at: 7))
+    }
+}

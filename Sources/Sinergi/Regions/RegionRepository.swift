@@ -1,0 +1,69 @@
+public import SQLite
+
+/// SQL for `regions` and `region_populations`.
+public enum RegionRepository {
+    /// Whether `code` is a region, and its level: the one check every domain uses.
+    public static func level(of code: RegionCode, in connection: Connection) throws -> RegionLevel? {
+        try connection.fetchOne("SELECT level FROM regions WHERE code = ?", [.text(code.digits)]) {
+            RegionLevel(rawValue: $0.string(at: 0))
+        } ?? nil
+    }
+
+    static func find(_ code: String, in connection: Connection) throws -> Region? {
+        try connection.fetchOne("SELECT code, name, level, parent_code, kind FROM regions WHERE code = ?", [.text(code)], map: decode)
+    }
+
+    /// The region and every region above it, the region first.
+    static func chain(_ code: String, in connection: Connection) throws -> [Region] {
+        try connection.fetchAll("""
+            WITH RECURSIVE chain(code, depth) AS (
+                SELECT code, 0 FROM regions WHERE code = ?
+                UNION ALL
+                SELECT r.parent_code, c.depth + 1 FROM chain c JOIN regions r ON r.code = c.code WHERE r.parent_code IS NOT NULL
+            )
+            SELECT r.code, r.name, r.level, r.parent_code, r.kind FROM chain c JOIN regions r ON r.code = c.code ORDER BY c.depth
+            """, [.text(code)], map: decode)
+    }
+
+    static func list(level: RegionLevel?, parent: String?, after: String?, limit: Int, in connection: Connection) throws -> [Region] {
+        var conditions = ["code > ?"]
+        var bindings: [SQLiteValue] = [.text(after ?? "")]
+        if let level {
+            conditions.append("level = ?")
+            bindings.append(.text(level.rawValue))
+        }
+        if let parent {
+            conditions.append("parent_code = ?")
+            bindings.append(.text(parent))
+        }
+        bindings.append(.integer(Int64(limit)))
+        return try connection.fetchAll(
+            "SELECT code, name, level, parent_code, kind FROM regions WHERE \(conditions.joined(separator: " AND ")) ORDER BY code LIMIT ?",
+            bindings, map: decode)
+    }
+
+    /// Figures by year, newest first.
+    static func populations(_ code: String, in connection: Connection) throws -> [RegionPopulation] {
+        try connection.fetchAll(
+            "SELECT year, population, source FROM region_populations WHERE region_code = ? ORDER BY year DESC", [.text(code)]
+        ) { RegionPopulation(year: $0.int(at: 0), population: $0.int64(at: 1), source: $0.string(at: 2)) }
+    }
+
+    static func upsertPopulation(_ code: String, year: Int, population: Int64, source: String, now: String, in connection: Connection) throws {
+        try connection.execute("""
+            INSERT INTO region_populations (region_code, year, population, source, updated_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (region_code, year) DO UPDATE SET population = excluded.population, source = excluded.source,
+                updated_at = excluded.updated_at
+            """, [.text(code), .integer(Int64(year)), .integer(population), .text(source), .text(now)])
+    }
+
+    static func count(in connection: Connection) throws -> Int {
+        try connection.fetchOne("SELECT count(*) FROM regions") { $0.int(at: 0) } ?? 0
+    }
+
+    private static func decode(_ row: Row) -> Region {
+        Region(
+            code: row.string(at: 0), name: row.string(at: 1), level: RegionLevel(rawValue: row.string(at: 2)) ?? .village,
+            parentCode: row.optionalString(at: 3), kind: row.optionalString(at: 4))
+    }
+}
