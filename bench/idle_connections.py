@@ -2,13 +2,17 @@
 """Holds N idle connections to a server while wrk loads it, then checks every idle connection
 still answers, and reports the server's RSS before, during and after.
 
-    bench/idle_connections.py PID PORT [N=1000] [SECONDS=10]
+    bench/idle_connections.py PID PORT [N=1000] [SECONDS=10] [CA_FILE]
+
+With CA_FILE the server speaks HTTPS: every idle connection completes a TLS handshake first
+and wrk loads https://.
 
 Traffic goes to 127.0.0.1 only. Exits non-zero when an idle connection was dropped or wrk saw
 errors.
 """
 import re
 import socket
+import ssl
 import subprocess
 import sys
 
@@ -25,14 +29,19 @@ def main():
     pid, port = int(sys.argv[1]), int(sys.argv[2])
     count = int(sys.argv[3]) if len(sys.argv) > 3 else 1000
     seconds = int(sys.argv[4]) if len(sys.argv) > 4 else 10
+    ca_file = sys.argv[5] if len(sys.argv) > 5 else None
+    context = ssl.create_default_context(cafile=ca_file) if ca_file else None
+    scheme = "https" if context else "http"
     idle_rss = rss_mib(pid)
     sockets = []
     for _ in range(count):
         s = socket.create_connection(("127.0.0.1", port), timeout=5)
+        if context:
+            s = context.wrap_socket(s, server_hostname="127.0.0.1")
         sockets.append(s)
     held_rss = rss_mib(pid)
     wrk = subprocess.run(
-        ["wrk", "-t2", "-c64", f"-d{seconds}s", "--latency", f"http://127.0.0.1:{port}/healthz"],
+        ["wrk", "-t2", "-c64", f"-d{seconds}s", "--latency", f"{scheme}://127.0.0.1:{port}/healthz"],
         capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", wrk).group(1))
     p99 = re.search(r"99%\s+(\S+)", wrk).group(1)

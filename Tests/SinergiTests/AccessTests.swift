@@ -115,6 +115,26 @@ import Testing
         }
     }
 
+    @Test("no key or secret appears in the log, whatever the requests")
+    func secretsStayOutOfLogs() async throws {
+        let store = LogLines()
+        let logger = Logger(label: "test") { _ in LogLines.Handler(store: store) }
+        try await withTestApplication(logger: logger) { application, port in
+            let admin = try application.issueKey(role: .admin, name: "a")
+            let client = try RawClient(port: port)
+            let created = try client.request(
+                "POST", "/v1/api-keys?note=\(admin)", headers: ["Authorization": "Bearer \(admin)"],
+                body: Array(#"{"name":"ops","role":"officer"}"#.utf8))
+            let key = try #require((try JSONSerialization.jsonObject(with: Data(created.body)) as? [String: Any])?["key"] as? String)
+            _ = try client.request("GET", "/v1/audit", headers: ["Authorization": "Bearer \(key)"])
+            _ = try client.request("GET", "/v1/audit", headers: ["Authorization": "Bearer \(key)x"])
+            for secret in [admin, key].map({ String($0.split(separator: "_", maxSplits: 2)[2]) }) {
+                #expect(!store.text.contains(secret))
+            }
+        }
+        #expect(store.text.contains(#"/v1/api-keys"#))  // the access lines were captured
+    }
+
     @Test("partner keys need an organization; other roles may not have one; every bad field at once")
     func keyValidation() async throws {
         try await withTestApplication { application, port in
@@ -212,6 +232,26 @@ import Testing
                 "Origin": "https://evil.example", "Access-Control-Request-Method": "GET"])
             #expect(stranger.header("Access-Control-Allow-Origin") == nil)
             #expect(stranger.header("X-Content-Type-Options") == "nosniff")
+        }
+    }
+}
+
+/// Captures log lines as the JSON handler would write them, metadata included.
+final class LogLines: Sendable {
+    private let lines = Mutex<[String]>([])
+    var text: String { lines.withLock { $0.joined(separator: "\n") } }
+
+    struct Handler: LogHandler {
+        let store: LogLines
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            let line = "\(event.level) \(event.message) \(metadata.merging(event.metadata ?? [:]) { $1 })"
+            store.lines.withLock { $0.append(line) }
         }
     }
 }

@@ -26,13 +26,14 @@ func testConfig(in directory: TemporaryDirectory) -> Config {
 /// the duration of `body`, then stops it and removes its folder.
 func withTestApplication(
     configure: (inout Config) -> Void = { _ in },
+    logger: Logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
     _ body: (Application, Int) async throws -> Void
 ) async throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     var config = testConfig(in: directory)
     configure(&config)
-    let application = try Application(config: config, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+    let application = try Application(config: config, logger: logger)
     let port = try application.start()
     do {
         try await body(application, port)
