@@ -17,15 +17,7 @@ struct APIKeyRoutes: Sendable {
             let keys = try await database.read { connection in
                 try APIKeyRepository.list(connection, after: page.after, limit: page.limit)
             }
-            var json = JSONWriter()
-            json.beginObject()
-            json.key("data")
-            json.beginArray()
-            keys.forEach { Self.write($0, into: &json) }
-            json.endArray()
-            json.field("next_cursor", page.nextCursor(count: keys.count, lastID: keys.last?.id))
-            json.endObject()
-            return .json(json.bytes)
+            return page.response(keys, id: \.id) { key, json in Self.write(key, into: &json) }
         }
         router.add(.delete, "/v1/api-keys/{id}", access: access, roles: .adminOnly) { request, principal in
             guard let id = request.parameters["id"].flatMap(Int64.init) else { throw AppError.notFound }

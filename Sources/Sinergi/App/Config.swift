@@ -95,6 +95,7 @@ extension Config {
     enum ConfigValue: Sendable {
         case text(String)
         case number(Double)
+        case flag(Bool)
         case other
     }
 
@@ -152,21 +153,13 @@ extension Config {
             config.regionsPath = try value.string(key: "paths.regions")
         },
         Setting(key: "regions.load_on_start", environment: "SINERGI_LOAD_REGIONS") { config, value throws(ConfigError) in
-            switch try value.string(key: "regions.load_on_start").lowercased() {
-            case "true", "1", "yes": config.loadRegions = true
-            case "false", "0", "no": config.loadRegions = false
-            default: throw ConfigError(key: "regions.load_on_start", reason: "must be true or false")
-            }
+            config.loadRegions = try value.bool(key: "regions.load_on_start")
         },
         Setting(key: "data_key", environment: "SINERGI_DATA_KEY") { config, value throws(ConfigError) in
             config.dataKey = try value.path(key: "data_key")
         },
         Setting(key: "production", environment: "SINERGI_PRODUCTION") { config, value throws(ConfigError) in
-            switch try value.string(key: "production").lowercased() {
-            case "true", "1", "yes": config.production = true
-            case "false", "0", "no", "": config.production = false
-            default: throw ConfigError(key: "production", reason: "must be true or false")
-            }
+            config.production = try value.bool(key: "production")
         },
         Setting(key: "cors.allowed_origins", environment: "SINERGI_CORS_ORIGINS") { config, value throws(ConfigError) in
             let origins = try value.string(key: "cors.allowed_origins").split(separator: ",")
@@ -253,6 +246,7 @@ extension Config {
             case .string(let text): .text(text)
             case .integer(let number): .number(Double(number))
             case .number(let number): .number(number)
+            case .bool(let flag): .flag(flag)
             default: .other
             }
             try setting.apply(&self, value)
@@ -277,6 +271,21 @@ extension Config.ConfigValue {
         return text
     }
 
+    /// `true`/`false` (also `1`/`0`, `yes`/`no`), as text or a JSON boolean.
+    func bool(key: String) throws(ConfigError) -> Bool {
+        switch self {
+        case .flag(let flag): return flag
+        case .text(let text):
+            switch text.lowercased() {
+            case "true", "1", "yes": return true
+            case "false", "0", "no", "": return false
+            default: break
+            }
+        default: break
+        }
+        throw ConfigError(key: key, reason: "must be true or false")
+    }
+
     /// A file path; empty means unset.
     func path(key: String) throws(ConfigError) -> String? {
         let text = try string(key: key)
@@ -288,7 +297,7 @@ extension Config.ConfigValue {
         switch self {
         case .text(let text): value = Int(text.trimmingCharacters(in: .whitespaces))
         case .number(let number): value = number.rounded() == number ? Int(exactly: number) : nil
-        case .other: value = nil
+        case .other, .flag: value = nil
         }
         guard let value, range.contains(value) else {
             throw ConfigError(key: key, reason: "must be a whole number from \(range.lowerBound) to \(range.upperBound)")
@@ -301,7 +310,7 @@ extension Config.ConfigValue {
         switch self {
         case .text(let text): value = Double(text.trimmingCharacters(in: .whitespaces))
         case .number(let number): value = number
-        case .other: value = nil
+        case .other, .flag: value = nil
         }
         guard let value, value.isFinite, value > 0, value <= 86_400 else {
             throw ConfigError(key: key, reason: "must be a number of seconds above 0 and at most 86400")

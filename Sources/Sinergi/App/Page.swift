@@ -32,6 +32,22 @@ public struct Page: Sendable {
         self.after = after
     }
 
+    /// `{"data": [...], "next_cursor": …}` for a page of `items`, each written by `write`;
+    /// `id` gives an item's cursor position.
+    public func response<Item>(
+        _ items: [Item], id: (Item) -> Int64?, write: (Item, inout JSONWriter) -> Void
+    ) -> Response {
+        var json = JSONWriter()
+        json.beginObject()
+        json.key("data")
+        json.beginArray()
+        for item in items { write(item, &json) }
+        json.endArray()
+        json.field("next_cursor", nextCursor(count: items.count, lastID: items.last.flatMap(id)))
+        json.endObject()
+        return .json(json.bytes)
+    }
+
     /// The `next_cursor` for a page that returned `count` rows, the last with id `lastID`.
     public func nextCursor(count: Int, lastID: Int64?) -> String? {
         guard count == limit, let lastID else { return nil }

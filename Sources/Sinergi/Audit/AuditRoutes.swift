@@ -36,11 +36,7 @@ struct AuditRoutes: Sendable {
             let records = try await database.read { connection in
                 try AuditRepository.list(connection, filter: finalFilter, before: page.after, limit: page.limit)
             }
-            var json = JSONWriter()
-            json.beginObject()
-            json.key("data")
-            json.beginArray()
-            for record in records {
+            return page.response(records, id: \.id) { record, json in
                 json.beginObject()
                 json.field("id", Int(record.id))
                 json.field("occurred_at", record.occurredAt)
@@ -52,10 +48,6 @@ struct AuditRoutes: Sendable {
                 json.field("request_id", record.requestID)
                 json.endObject()
             }
-            json.endArray()
-            json.field("next_cursor", page.nextCursor(count: records.count, lastID: records.last?.id))
-            json.endObject()
-            return .json(json.bytes)
         }
     }
 

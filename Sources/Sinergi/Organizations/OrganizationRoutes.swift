@@ -47,15 +47,7 @@ struct OrganizationRoutes: Sendable {
                     kind: filterKind, parentID: filterParent, regionPrefix: filterRegion, scope: scope, after: page.after,
                     limit: page.limit, in: connection)
             }
-            var json = JSONWriter()
-            json.beginObject()
-            json.key("data")
-            json.beginArray()
-            organizations.forEach { Self.write($0, into: &json) }
-            json.endArray()
-            json.field("next_cursor", page.nextCursor(count: organizations.count, lastID: organizations.last?.id))
-            json.endObject()
-            return .json(json.bytes)
+            return page.response(organizations, id: \.id) { organization, json in Self.write(organization, into: &json) }
         }
 
         router.add(.get, "/v1/organizations/{id}", access: access, roles: .everyone) { request, principal in

@@ -32,15 +32,8 @@ struct RegionRoutes: Sendable {
             let regions = try await database.read { connection in
                 try RegionRepository.list(level: filterLevel, parent: filterParent, after: after, limit: page.limit, in: connection)
             }
-            var json = JSONWriter()
-            json.beginObject()
-            json.key("data")
-            json.beginArray()
-            for region in regions { Self.write(region, into: &json) }
-            json.endArray()
-            json.field("next_cursor", page.nextCursor(count: regions.count, lastID: regions.last.flatMap { Int64($0.code) }))
-            json.endObject()
-            return .json(json.bytes)
+            // Codes are digits, so the last code is the cursor position.
+            return page.response(regions, id: { Int64($0.code) }) { region, json in Self.write(region, into: &json) }
         }
 
         router.add(.get, "/v1/regions/{code}", access: access, roles: .everyone) { request, _ in
