@@ -102,6 +102,72 @@ import Testing
         #expect(try Self.run(["version"], in: directory).stdout.hasPrefix("sinergi "))
     }
 
+    /// Starts `sinergi serve` and returns the process, its standard-error reader and its port.
+    static func startServer(_ arguments: [String], environment: [String: String], in directory: TemporaryDirectory) throws -> (Process, FileHandle, Int) {
+        let process = Process()
+        process.executableURL = try executable
+        process.arguments = arguments
+        process.currentDirectoryURL = directory.url
+        process.environment = environment
+        let errorPipe = Pipe()
+        process.standardError = errorPipe
+        try process.run()
+        let reader = errorPipe.fileHandleForReading
+        var log = ""
+        while true {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }  // the process ended: no port will come
+            log += String(decoding: chunk, as: UTF8.self)
+            for line in log.split(separator: "\n") where line.contains(#""msg":"listening""#) {
+                if let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], let port = object["port"] as? Int {
+                    return (process, reader, port)
+                }
+            }
+        }
+        throw HTTPTestSupport.RawClient.Failure(description: "no listening line in: \(log)")
+    }
+
+    @Test("SIGHUP reloads the TLS certificate for new connections while an open one goes on")
+    func sighupReloadsCertificate() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let certificates = try TestCertificates(in: directory.url)
+        let live = (cert: directory.url.appendingPathComponent("live.pem"), key: directory.url.appendingPathComponent("live.key"))
+        try FileManager.default.copyItem(atPath: certificates.serverCertificate, toPath: live.cert.path)
+        try FileManager.default.copyItem(atPath: certificates.serverKey, toPath: live.key.path)
+        var environment = Self.paths(directory)
+        environment["SINERGI_LOAD_REGIONS"] = "false"
+        let (process, reader, port) = try Self.startServer(
+            ["serve", "--port", "0", "--tls-cert", live.cert.path, "--tls-key", live.key.path], environment: environment, in: directory)
+        defer { if process.isRunning { process.terminate() } }
+        let options = RawClient.TLSOptions(caFile: certificates.caCertificate)
+        let old = try RawClient(port: port, tls: options)
+        #expect(try old.request("GET", "/healthz").status == 200)
+        let first = try TestCertificates.fingerprint(of: certificates.serverCertificate)
+        #expect(old.serverCertificateSHA256 == first)
+
+        try FileManager.default.removeItem(at: live.cert)
+        try FileManager.default.removeItem(at: live.key)
+        try FileManager.default.copyItem(atPath: certificates.secondServerCertificate, toPath: live.cert.path)
+        try FileManager.default.copyItem(atPath: certificates.secondServerKey, toPath: live.key.path)
+        kill(process.processIdentifier, SIGHUP)
+        // The reload runs on a signal queue and says so in the log; wait for that line.
+        var log = ""
+        while !log.contains(#""msg":"tls reloaded""#) && !log.contains("tls reload failed") {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            log += String(decoding: chunk, as: UTF8.self)
+        }
+        #expect(log.contains(#""msg":"tls reloaded""#))
+        let second = try TestCertificates.fingerprint(of: certificates.secondServerCertificate)
+        #expect(try RawClient(port: port, tls: options).serverCertificateSHA256 == second)
+        #expect(try old.request("GET", "/healthz").status == 200)
+        #expect(old.serverCertificateSHA256 == first)
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
     @Test("serve logs its port, answers, and exits 0 on SIGTERM after finishing")
     func serveAndTerminate() async throws {
         let directory = try TemporaryDirectory()
