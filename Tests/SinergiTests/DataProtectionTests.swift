@@ -3,7 +3,7 @@ import Logging
 import Sinergi
 import Testing
 
-/// Encryption at rest, blind indexes, masking and where the data key comes from.
+/// Encryption at rest, blind indexes and where the data key comes from.
 @Suite struct DataProtectionTests {
     static let key = Array(0..<32).map(UInt8.init)
     static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
@@ -30,11 +30,6 @@ import Testing
         #expect(one.blindIndex("3507014501900001") != one.blindIndex("3507014501900002"))
         #expect(one.blindIndex("3507014501900001") != other.blindIndex("3507014501900001"))
         #expect(one.blindIndex("x").count == 32)
-    }
-
-    @Test("a NIK is masked to its region and last two digits")
-    func masking() {
-        #expect(DataProtection.maskNIK("3507014501900001") == "3507**********01")
     }
 
     @Test("the data key: from SINERGI_DATA_KEY, refused when malformed, required in production, generated once in development")

@@ -34,12 +34,6 @@ public struct DataProtection: Sendable {
         HMAC.sha256(key: indexKey, message: Array(normalizedValue.utf8))
     }
 
-    /// `3507**********01`: the region prefix and the last two digits of a NIK.
-    public static func maskNIK(_ nik: String) -> String {
-        guard nik.count > 6 else { return String(repeating: "*", count: nik.count) }
-        return String(nik.prefix(4)) + String(repeating: "*", count: nik.count - 6) + String(nik.suffix(2))
-    }
-
     /// The data key from `SINERGI_DATA_KEY` (base64 of 32 bytes). Without one, `--production`
     /// refuses to start; otherwise a key is generated once into `data.key` beside the
     /// database, with a warning, so development needs no setup.
