@@ -47,6 +47,9 @@ static inline int cssl_error_reason(unsigned long error) { return ERR_GET_REASON
 
 static inline int cssl_reason_http_request(void) { return SSL_R_HTTP_REQUEST; }
 
+// OpenSSL 3 reports a peer that closed without close_notify as this SSL_ERROR_SSL reason.
+static inline int cssl_reason_unexpected_eof(void) { return SSL_R_UNEXPECTED_EOF_WHILE_READING; }
+
 static inline long cssl_set_tmp_ecdh_auto(SSL_CTX *ctx) { return SSL_CTX_set1_groups_list(ctx, "X25519:P-256:P-384"); }
 
 #endif

@@ -70,6 +70,7 @@ public final class TLSSession {
     /// Reads decrypted bytes into `buffer`.
     public func read(into buffer: UnsafeMutableRawBufferPointer) -> Outcome {
         ERR_clear_error()
+        errno = 0
         let result = SSL_read(ssl, buffer.baseAddress, Int32(clamping: buffer.count))
         if result > 0 { return .bytes(Int(result)) }
         return outcome(of: result)
@@ -78,6 +79,7 @@ public final class TLSSession {
     /// Encrypts and sends bytes from `buffer`; partial writes are allowed.
     public func write(_ buffer: UnsafeRawBufferPointer) -> Outcome {
         ERR_clear_error()
+        errno = 0
         let result = SSL_write(ssl, buffer.baseAddress, Int32(clamping: buffer.count))
         if result > 0 { return .bytes(Int(result)) }
         return outcome(of: result)
@@ -132,8 +134,11 @@ public final class TLSSession {
             ERR_clear_error()
             return errno == 0 || errno == ECONNRESET ? .closed : .failed
         default:
+            // A peer gone without close_notify is an end of stream, as over plain TCP, so a
+            // half-closed client still gets its answer.
+            let isEOF = cssl_error_reason(ERR_peek_error()) == cssl_reason_unexpected_eof()
             ERR_clear_error()
-            return .failed
+            return isEOF ? .closed : .failed
         }
     }
 

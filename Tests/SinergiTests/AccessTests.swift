@@ -172,6 +172,13 @@ import Testing
             #expect(try client.request("GET", "/v1/audit", headers: headers(signing, offset: 330)).status == 401)
             #expect(try client.request("GET", "/v1/audit", headers: headers(signing, tamper: true)).status == 401)
             #expect(try client.request("GET", "/v1/audit", headers: headers(plain)).status == 401)
+            // Timestamps at the ends of Int must be refused, not overflow the window check.
+            for extreme in ["-9223372036854775808", "9223372036854775807"] {
+                var forged = headers(signing)
+                forged["X-Timestamp"] = extreme
+                #expect(try client.request("GET", "/v1/audit", headers: forged).status == 401)
+            }
+            #expect(try client.request("GET", "/v1/audit", headers: headers(signing)).status == 200)
         }
     }
 

@@ -98,7 +98,13 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
             let hasWork = pending.withLock { !$0.work.isEmpty }
             let timeout: Int32 = hasWork ? 0 : Int32(clamping: (nextSweep &- min(now, nextSweep)) / 1_000_000 + 1)
             do {
+                var isFirstEvent = true
                 try epoll.wait(timeoutMilliseconds: timeout) { token, flags in
+                    // Deadlines set while handling events count from after the wait.
+                    if isFirstEvent {
+                        now = Self.monotonicNanoseconds()
+                        isFirstEvent = false
+                    }
                     handleEvent(token: token, flags: flags)
                 }
             } catch {
@@ -166,11 +172,17 @@ final class EventLoop: TaskExecutor, @unchecked Sendable {
                 pauseAccepting(milliseconds: 100)
                 return
             } catch {
-                server.logger.error("accept failed: \(error)")
+                // The listener stays readable: without a pause this would spin and flood the log.
+                server.logger.error("accept failed: \(error); pausing accepts for 10 ms")
+                pauseAccepting(milliseconds: 10)
                 return
             }
             guard server.reserveConnection() else {
-                Connection.refuse(fd, date: currentDate(), requestID: nextRequestID())
+                if server.currentTLS == nil {
+                    Connection.refuse(fd, date: currentDate(), requestID: nextRequestID())
+                } else {
+                    close(fd)  // a clear-text 503 would only read as a TLS protocol error
+                }
                 continue
             }
             register(fd)

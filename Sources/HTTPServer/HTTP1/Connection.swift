@@ -131,7 +131,11 @@ final class Connection {
         repeat {
             switch transport.read(fd, into: loop.readBuffer) {
             case .bytes(let count):
-                readWaitsFor = Epoll.readable
+                if readWaitsFor != Epoll.readable {
+                    // A TLS read that waited for writability is served: watch for input again.
+                    readWaitsFor = Epoll.readable
+                    updateInterest()
+                }
                 if case .lingering = state { continue }  // discard
                 inbound.append(contentsOf: UnsafeRawBufferPointer(rebasing: loop.readBuffer[0..<count]))
                 switch state {
@@ -172,6 +176,10 @@ final class Connection {
             deadline = loop.now + server.keepAliveTimeout
             updateInterest()
             readAvailable()  // a request may have come with the handshake's last flight
+            if isShuttingDown, case .idle = state, unreadCount == 0 {
+                transport.shutdownWrite(fd)
+                forceClose()
+            }
         case .wantRead:
             handshakeWaitsFor = Epoll.readable
             updateInterest()
@@ -231,6 +239,9 @@ final class Connection {
     // MARK: - Reading requests
 
     private func processInbound() {
+        // Whatever path leaves, consumed bytes go: a keep-alive connection answering GET after
+        // GET would otherwise keep every request it ever read.
+        defer { compactInbound() }
         while true {
             switch state {
             case .idle:

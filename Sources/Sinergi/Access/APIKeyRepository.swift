@@ -55,11 +55,6 @@ enum APIKeyRepository {
         }
     }
 
-    /// One usable key by its public id.
-    static func usable(_ connection: Connection, keyID: String) throws -> StoredKeyRow? {
-        try usable(connection, where: "revoked_at IS NULL AND key_id = ?", [.text(keyID)]).first
-    }
-
     static func touch(_ connection: Connection, id: Int64, now: String) throws {
         try connection.execute("UPDATE api_keys SET last_used_at = ? WHERE id = ?", [.text(now), .integer(id)])
     }

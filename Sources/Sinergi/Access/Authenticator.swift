@@ -15,7 +15,14 @@ public final class Authenticator: Sendable {
     private let database: DatabasePool
     private let protection: DataProtection
     private let logger: Logger
-    private let keys = Mutex<[String: StoredKey]>([:])
+    /// Usable keys by key id. `generation` changes with every key added or revoked here, so
+    /// a reload that read the table before such a change does not undo it.
+    private struct Cache {
+        var keys: [String: StoredKey] = [:]
+        var generation = 0
+        var lastReload = -Double.infinity
+    }
+    private let cache = Mutex(Cache())
     // Monotonic second a key's last_used_at was last written: written at most once a minute.
     private let touched = Mutex<[Int64: Int]>([:])
 
@@ -31,21 +38,25 @@ public final class Authenticator: Sendable {
     /// Loads every usable key.
     func load() throws {
         let rows = try database.readSync { connection in try APIKeyRepository.usable(connection) }
-        let loaded = rows.map(stored)
-        keys.withLock { keys in
-            keys = Dictionary(uniqueKeysWithValues: loaded.map { ($0.keyID, $0) })
-        }
+        let loaded = Dictionary(uniqueKeysWithValues: rows.map(stored).map { ($0.keyID, $0) })
+        cache.withLock { $0.keys = loaded }
     }
 
     /// Makes a newly created key usable.
     func add(_ row: StoredKeyRow) {
         let key = stored(row)
-        keys.withLock { $0[key.keyID] = key }
+        cache.withLock { cache in
+            cache.keys[key.keyID] = key
+            cache.generation += 1
+        }
     }
 
     /// Forgets a revoked key.
     func remove(keyID: String) {
-        _ = keys.withLock { $0.removeValue(forKey: keyID) }
+        cache.withLock { cache in
+            cache.keys.removeValue(forKey: keyID)
+            cache.generation += 1
+        }
     }
 
     /// The caller, or `AppError.unauthenticated`.
@@ -76,25 +87,38 @@ public final class Authenticator: Sendable {
         return key
     }
 
-    /// The key from memory, or from the database when another process (`sinergi keys
-    /// create`) added it since this one loaded.
+    /// The key from memory. On a miss, the table is read again, at most once a second for
+    /// all callers together: that finds keys another process made (`sinergi keys create`)
+    /// and drops ones it revoked, while unknown keys cannot make every request a database read.
     private func key(_ keyID: String) async -> StoredKey? {
-        if let key = keys.withLock({ $0[keyID] }) { return key }
-        guard APIKeyToken.isKeyID(keyID),
-              let row = try? await database.read({ connection in try APIKeyRepository.usable(connection, keyID: keyID) })
+        if let key = cache.withLock({ $0.keys[keyID] }) { return key }
+        guard APIKeyToken.isKeyID(keyID) else { return nil }
+        let now = ProcessInfo.processInfo.systemUptime
+        let generation: Int? = cache.withLock { cache in
+            guard now - cache.lastReload >= 1 else { return nil }
+            cache.lastReload = now
+            return cache.generation
+        }
+        guard let generation, let rows = try? await database.read({ connection in try APIKeyRepository.usable(connection) })
         else { return nil }
-        let key = stored(row)
-        keys.withLock { $0[keyID] = key }
-        return key
+        let loaded = Dictionary(uniqueKeysWithValues: rows.map(stored).map { ($0.keyID, $0) })
+        return cache.withLock { cache in
+            if cache.generation == generation { cache.keys = loaded }
+            return cache.keys[keyID]
+        }
     }
 
     // base64(HMAC-SHA256(secret, cons_id + "&" + timestamp)), as BPJS Kesehatan's bridging APIs.
     private func signed(consumer: String, request: Request) async throws(AppError) -> StoredKey {
         guard let timestampText = request.headers["X-Timestamp"], let timestamp = Int(timestampText),
-              let signatureText = request.headers["X-Signature"], let signature = Data(base64Encoded: signatureText),
+              let signatureText = request.headers["X-Signature"], let signature = Data(base64Encoded: signatureText)
+        else { throw .unauthenticated }
+        // A range check, not abs(now - timestamp): any Int arrives here, and the subtraction
+        // could overflow. Checked before the key is looked up, which may read the database.
+        let now = Timestamp.epochSeconds()
+        guard (now - Self.signatureWindowSeconds)...(now + Self.signatureWindowSeconds) ~= timestamp,
               let key = await key(consumer), let secret = key.signingSecret
         else { throw .unauthenticated }
-        guard abs(Timestamp.epochSeconds() - timestamp) <= Self.signatureWindowSeconds else { throw .unauthenticated }
         let expected = HMAC.sha256(key: Array(secret.utf8), message: Array("\(consumer)&\(timestampText)".utf8))
         guard ConstantTime.equals(expected, Array(signature)) else { throw .unauthenticated }
         return key

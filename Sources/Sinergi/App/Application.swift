@@ -17,6 +17,7 @@ public final class Application: Sendable {
     public let protection: DataProtection
     /// Reads of personal data, recorded with group commit.
     public let audit: AuditLog
+    private let authenticator: Authenticator
     private let server: Server
     /// Every route the server answers, for the contract test against the spec.
     public let routes: [(method: HTTPMethod, pattern: String)]
@@ -45,7 +46,7 @@ public final class Application: Sendable {
         let tls = try Self.makeTLSContext(config: config, logger: logger)
         protection = try DataProtection.load(config: config, logger: logger)
         database = try Self.openDatabase(config: config)
-        let authenticator = Authenticator(database: database, protection: protection, logger: logger)
+        authenticator = Authenticator(database: database, protection: protection, logger: logger)
         do {
             let applied = try migrator.migrate(database)
             for migration in applied {
@@ -130,9 +131,11 @@ public final class Application: Sendable {
         role: Role, name: String, organizationID: Int64? = nil, clientCertificateSHA256: String? = nil,
         allowsSignature: Bool = false
     ) throws -> String {
-        try KeyIssuer.issue(
+        let issued = try KeyIssuer.issue(
             database: database, protection: protection, role: role, name: name, organizationID: organizationID,
             clientCertificateSHA256: clientCertificateSHA256, allowsSignature: allowsSignature)
+        authenticator.add(issued.row)
+        return issued.text
     }
 
     /// Closes the database; for a server that never started.
