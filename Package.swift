@@ -65,7 +65,11 @@ let package = Package(
         ),
 
         // Shared by the test targets: a raw HTTP client for exact bytes on the wire.
-        .target(name: "HTTPTestSupport", dependencies: ["CSSL"], path: "Tests/HTTPTestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "HTTPTestSupport",
+            dependencies: ["CSSL", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/HTTPTestSupport", swiftSettings: swiftSettings
+        ),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: swiftSettings),
         .testTarget(

@@ -12,6 +12,10 @@ import Testing
         let started = Gate()
         var configuration = ServerConfiguration()
         configuration.port = 0
+        // One loop: it closes its listener and its idle connections in one step, so once the
+        // idle connection is seen closed, the listener is closed too. With several loops each
+        // closes its own listener on its own time.
+        configuration.eventLoops = 1
         var router = Router()
         router.get("/wait") { _ in
             started.open()

@@ -117,8 +117,8 @@ import Testing
 
     @Test("no key or secret appears in the log, whatever the requests")
     func secretsStayOutOfLogs() async throws {
-        let store = LogLines()
-        let logger = Logger(label: "test") { _ in LogLines.Handler(store: store) }
+        let store = CapturingLogHandler.Store()
+        let logger = Logger(label: "test") { _ in CapturingLogHandler(store: store) }
         try await withTestApplication(logger: logger) { application, port in
             let admin = try application.issueKey(role: .admin, name: "a")
             let client = try RawClient(port: port)
@@ -239,26 +239,6 @@ import Testing
                 "Origin": "https://evil.example", "Access-Control-Request-Method": "GET"])
             #expect(stranger.header("Access-Control-Allow-Origin") == nil)
             #expect(stranger.header("X-Content-Type-Options") == "nosniff")
-        }
-    }
-}
-
-/// Captures log lines as the JSON handler would write them, metadata included.
-final class LogLines: Sendable {
-    private let lines = Mutex<[String]>([])
-    var text: String { lines.withLock { $0.joined(separator: "\n") } }
-
-    struct Handler: LogHandler {
-        let store: LogLines
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            let line = "\(event.level) \(event.message) \(metadata.merging(event.metadata ?? [:]) { $1 })"
-            store.lines.withLock { $0.append(line) }
         }
     }
 }

@@ -70,23 +70,3 @@ final class RecordingObserver: ServerObserver {
     func connectionClosed() {}
     func requestCompleted(_ record: AccessRecord) { records.withLock { $0.append(record) } }
 }
-
-/// A log handler keeping every line, for checking what gets logged.
-struct CapturingLogHandler: LogHandler {
-    final class Store: Sendable {
-        let lines = Mutex<[(level: Logger.Level, message: String, metadata: Logger.Metadata)]>([])
-    }
-
-    let store: Store
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        store.lines.withLock { $0.append((event.level, event.message.description, event.metadata ?? [:])) }
-    }
-}
