@@ -2,6 +2,7 @@ import Foundation
 import HTTPTestSupport
 import Logging
 import Sinergi
+import Synchronization
 import Testing
 
 /// TLS as configured through `tls.*`: HTTPS only, metrics, reload, and refusals naming the key.
@@ -30,6 +31,24 @@ import Testing
             let metrics = try after.request("GET", "/metrics").text
             #expect(metrics.contains(#"tls_handshakes_total{version="TLSv1.3"} 2"#))
         }
+    }
+
+    @Test("a key file others can read gives a warning that names the file, not the key")
+    func worldReadableKey() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let certificates = try TestCertificates(in: directory.url)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: certificates.serverKey)
+        let store = CapturingLogHandler.Store()
+        try await withTestApplication(configure: { config in
+            config.tlsCertificatePath = certificates.serverCertificate
+            config.tlsKeyPath = certificates.serverKey
+        }, logger: Logger(label: "test") { _ in CapturingLogHandler(store: store) }) { _, _ in }
+        let warnings = store.lines.withLock { $0.filter { $0.level == .warning }.map(\.message) }
+        #expect(warnings.contains { $0.contains("private key file is readable by every user") })
+        let keyText = try String(contentsOfFile: certificates.serverKey, encoding: .utf8)
+        let body = keyText.split(separator: "\n").dropFirst().first.map(String.init) ?? "-"
+        #expect(!store.text.contains(body))
     }
 
     @Test("a bad TLS setting is refused naming the key", arguments: [
