@@ -1,6 +1,6 @@
 import Foundation
 import HTTPTestSupport
-import Sinergi
+@testable import Sinergi
 import SQLite
 import Testing
 
@@ -75,6 +75,13 @@ import Testing
                 "PATCH", "/v1/organizations/\(id)", headers: auth.merging(["If-Match": etag]) { $1 }, body: Array(#"{"name":"again"}"#.utf8))
             #expect(stale.status == 412)
         }
+    }
+
+    @Test("If-Match takes a list and *, compares strongly", arguments: [
+        (#""3""#, true), (#""2", "3""#, true), ("*", true), ("", true), (#"W/"3""#, false), (#""2""#, false), ("3", false),
+    ])
+    func ifMatchLists(_ header: String, matches: Bool) {
+        #expect(OrganizationService.matches(header, etag: #""3""#) == matches)
     }
 
     @Test("creation checks every field and its references at once")
