@@ -83,7 +83,7 @@ public struct ChunkedDecoder: Sendable {
         let end = line.count - 1  // the CR
         var size = 0
         var digits = 0
-        while digits < end, let value = hexValue(line[digits]) {
+        while digits < end, let value = ASCII.hexValue(line[digits]).map(Int.init) {
             digits += 1
             // 15 hex digits stay below Int.max; more is an attack, not a body.
             guard digits <= 15 else { throw .invalidChunk }
@@ -98,14 +98,5 @@ public struct ChunkedDecoder: Sendable {
         guard index == end || line[index] == UInt8(ascii: ";") else { throw .invalidChunk }
         for byte in line[index..<end] where !ASCII.isFieldValueByte(byte) { throw .invalidChunk }
         return size
-    }
-
-    private static func hexValue(_ byte: UInt8) -> Int? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): Int(byte - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): Int(byte - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): Int(byte - UInt8(ascii: "A") + 10)
-        default: nil
-        }
     }
 }

@@ -176,10 +176,7 @@ final class Connection {
             deadline = loop.now + server.keepAliveTimeout
             updateInterest()
             readAvailable()  // a request may have come with the handshake's last flight
-            if isShuttingDown, case .idle = state, unreadCount == 0 {
-                transport.shutdownWrite(fd)
-                forceClose()
-            }
+            if isShuttingDown { closeIfIdle() }
         case .wantRead:
             handshakeWaitsFor = Epoll.readable
             updateInterest()
@@ -284,10 +281,8 @@ final class Connection {
                     deadline = loop.now + server.bodyIdleTimeout
                     if isPeerClosed { forceClose() }
                 }
-                compactInbound()
                 return
             case .handshaking, .processing, .writing, .lingering, .closed:
-                compactInbound()
                 return
             }
         }
@@ -515,10 +510,14 @@ final class Connection {
     /// `Connection: close`.
     func shutdownGracefully() {
         isShuttingDown = true
-        if case .idle = state, unreadCount == 0 {
-            transport.shutdownWrite(fd)  // close_notify for TLS
-            forceClose()
-        }
+        closeIfIdle()
+    }
+
+    /// Closes a connection with no request under way, saying close_notify first over TLS.
+    private func closeIfIdle() {
+        guard case .idle = state, unreadCount == 0 else { return }
+        transport.shutdownWrite(fd)
+        forceClose()
     }
 
     /// Closes the descriptor at once.

@@ -38,7 +38,7 @@ public final class Authenticator: Sendable {
     /// Loads every usable key.
     func load() throws {
         let rows = try database.readSync { connection in try APIKeyRepository.usable(connection) }
-        let loaded = Dictionary(uniqueKeysWithValues: rows.map(stored).map { ($0.keyID, $0) })
+        let loaded = keyMap(rows)
         cache.withLock { $0.keys = loaded }
     }
 
@@ -101,7 +101,7 @@ public final class Authenticator: Sendable {
         }
         guard let generation, let rows = try? await database.read({ connection in try APIKeyRepository.usable(connection) })
         else { return nil }
-        let loaded = Dictionary(uniqueKeysWithValues: rows.map(stored).map { ($0.keyID, $0) })
+        let loaded = keyMap(rows)
         return cache.withLock { cache in
             if cache.generation == generation { cache.keys = loaded }
             return cache.keys[keyID]
@@ -140,6 +140,10 @@ public final class Authenticator: Sendable {
                 logger.warning("cannot record api key use", metadata: ["api_key_id": "\(id)"])
             }
         }
+    }
+
+    private func keyMap(_ rows: [StoredKeyRow]) -> [String: StoredKey] {
+        Dictionary(uniqueKeysWithValues: rows.map(stored).map { ($0.keyID, $0) })
     }
 
     private func stored(_ row: StoredKeyRow) -> StoredKey {

@@ -50,24 +50,13 @@ public struct JSONLogHandler: LogHandler {
         if descriptor == 2 {
             LogWriter.standardError.write(line)
         } else {
-            Self.writeNow(line, to: descriptor)
+            LogWriter.writeAll(line, to: descriptor)
         }
     }
 
     /// Writes whatever standard error still holds; call before the process exits.
     public static func flush() {
         LogWriter.standardError.flush()
-    }
-
-    private static func writeNow(_ line: [UInt8], to descriptor: Int32) {
-        line.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written <= 0 { if errno == EINTR { continue } else { return } }
-                offset += written
-            }
-        }
     }
 
     private static func write(_ value: Logger.Metadata.Value, into json: inout JSONWriter) {

@@ -75,6 +75,11 @@ final class LogWriter: Sendable {
     }
 
     private func writeAll(_ bytes: [UInt8]) {
+        Self.writeAll(bytes, to: descriptor)
+    }
+
+    /// Writes every byte to `descriptor`, retrying after signals; gives up on an error.
+    static func writeAll(_ bytes: [UInt8], to descriptor: Int32) {
         bytes.withUnsafeBytes { buffer in
             var offset = 0
             while offset < buffer.count {

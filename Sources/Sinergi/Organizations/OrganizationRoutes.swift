@@ -60,7 +60,7 @@ struct OrganizationRoutes: Sendable {
         router.add(.patch, "/v1/organizations/{id}", access: access, roles: .staff, maxBodyBytes: 16 * 1024) { request, principal in
             guard let id = request.parameters["id"].flatMap(Int64.init) else { throw AppError.notFound }
             let input = try JSONInput(request)
-            let organization = try await service.update(
+            let (organization, children) = try await service.update(
                 id, ifMatch: request.headers["If-Match"], by: principal, requestID: request.id
             ) { current in
                 var patch = input
@@ -69,7 +69,6 @@ struct OrganizationRoutes: Sendable {
                 guard let draft else { throw AppError.invalid(patch.errors) }
                 return draft
             }
-            let children = try await service.find(id, for: principal)?.1 ?? []
             return Self.response(organization, children: children, status: .ok)
         }
     }

@@ -41,11 +41,12 @@ public struct OrganizationService: Sendable {
         }
     }
 
-    /// Applies `change` to the current values when the caller's ETag is still current.
+    /// Applies `change` to the current values when the caller's ETag is still current;
+    /// returns the changed organization with its children, read in the same transaction.
     func update(
         _ id: Int64, ifMatch: String?, by principal: Principal, requestID: String,
         change: @escaping @Sendable (Organization) throws -> Draft
-    ) async throws -> Organization {
+    ) async throws -> (Organization, [Organization]) {
         let scope = Scope(principal)
         return try await database.write { connection in
             guard let current = try OrganizationRepository.find(id, scope: scope, in: connection) else { throw AppError.notFound }
@@ -64,7 +65,7 @@ public struct OrganizationService: Sendable {
             try AuditLog.insert(
                 AuditEntry(principal: principal, action: "update", resourceType: "organization", resourceID: String(id), requestID: requestID),
                 into: connection)
-            return updated
+            return (updated, try OrganizationRepository.children(of: id, scope: scope, in: connection))
         }
     }
 
