@@ -15,7 +15,9 @@ public final class Application: Sendable {
     public let logger: Logger
     /// Encryption and blind indexes for personal data.
     public let protection: DataProtection
-    /// Reads of personal data, recorded with group commit.
+    /// Batched writes: many requests' changes per transaction, each answered after COMMIT.
+    public let writes: GroupCommit
+    /// Reads of personal data, recorded through `writes`.
     public let audit: AuditLog
     private let authenticator: Authenticator
     private let server: Server
@@ -65,7 +67,8 @@ public final class Application: Sendable {
             throw error
         }
 
-        audit = AuditLog(database: database)
+        writes = GroupCommit(database: database)
+        audit = AuditLog(writes: writes)
         let access = Access(
             authenticator: authenticator,
             rateLimiter: RateLimiter(ratePerSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst))
