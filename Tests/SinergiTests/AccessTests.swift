@@ -36,6 +36,9 @@ import Testing
     struct Row: Sendable, CustomTestStringConvertible {
         let method: String
         let path: String
+        /// Sent as is, except that `{n}` becomes the caller's position in `expected` (0 for no
+        /// key … 4 for viewer): every role's call runs against the same application, so a body
+        /// that must be unique (a NIB) differs per call.
         let body: String
         /// Expected status for no key, admin, officer, partner, viewer.
         let expected: [Int]
@@ -54,6 +57,9 @@ import Testing
         Row(method: "GET", path: "/v1/organizations/1", body: "", expected: [401, 200, 200, 200, 200]),
         Row(method: "POST", path: "/v1/organizations", body: #"{"name":"n","kind":"other","region_code":"35"}"#, expected: [401, 201, 201, 403, 403]),
         Row(method: "PATCH", path: "/v1/organizations/1", body: #"{"name":"renamed"}"#, expected: [401, 200, 200, 403, 403]),
+        Row(method: "GET", path: "/v1/employers", body: "", expected: [401, 200, 200, 200, 200]),
+        Row(method: "GET", path: "/v1/employers/1", body: "", expected: [401, 200, 200, 200, 200]),
+        Row(method: "POST", path: "/v1/employers", body: #"{"name":"n","nib":"350700000000{n}","region_code":"35","reported_employees":1}"#, expected: [401, 201, 201, 403, 403]),
         Row(method: "GET", path: "/healthz", body: "", expected: [200, 200, 200, 200, 200]),
     ]
 
@@ -61,9 +67,11 @@ import Testing
     func roles(_ row: Row) async throws {
         try await withTestApplication { application, port in
             let organization = try seedOrganization(application)
+            try seedEmployer(application)
             let keys = try Keys(application, partnerOrganization: organization)
-            for (role, expected) in zip([nil, Role.admin, .officer, .partner, .viewer], row.expected) {
-                let response = try RawClient(port: port).request(row.method, row.path, headers: keys.header(role), body: Array(row.body.utf8))
+            for (index, (role, expected)) in zip([nil, Role.admin, .officer, .partner, .viewer], row.expected).enumerated() {
+                let body = row.body.replacingOccurrences(of: "{n}", with: String(index))
+                let response = try RawClient(port: port).request(row.method, row.path, headers: keys.header(role), body: Array(body.utf8))
                 #expect(response.status == expected, "\(row.method) \(row.path) as \(role?.rawValue ?? "nobody")")
                 if response.status == 401 { #expect(response.header("WWW-Authenticate") == "Bearer") }
             }
@@ -267,5 +275,15 @@ func seedOrganization(_ application: Application, name: String = "PCNU Kabupaten
             INSERT INTO organizations (name, kind, parent_id, region_code, created_at, updated_at)
             VALUES (?, 'ormas', ?, '35', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z') RETURNING id
             """, [.text(name), SQLiteValue(parent)]) { $0.int64(at: 0) }!
+    }
+}
+
+/// An employer row in region 35 (seed the organization first), so `GET /v1/employers/1` has one to read.
+func seedEmployer(_ application: Application) throws {
+    try application.database.writeSync { connection in
+        try connection.execute("""
+            INSERT INTO employers (name, nib, region_code, reported_employees, created_at, updated_at)
+            VALUES ('PT Sinar Malang', '3507999999999', '35', 10, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')
+            """)
     }
 }

@@ -79,6 +79,7 @@ public final class Application: Sendable {
         AuditRoutes(database: database, access: access).register(on: &router)
         RegionRoutes(database: database, access: access).register(on: &router)
         OrganizationRoutes(database: database, access: access).register(on: &router)
+        EmployerRoutes(database: database, access: access).register(on: &router)
         routes = router.registeredRoutes
         var serverConfiguration = config.serverConfiguration
         serverConfiguration.tls = tls

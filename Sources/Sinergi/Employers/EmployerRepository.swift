@@ -1,0 +1,57 @@
+internal import SQLite
+
+/// SQL for `employers`. Every read counts the employer's registered members in the same
+/// statement, so a page of employers is one query.
+enum EmployerRepository {
+    /// The columns `decode` reads. `registered_employees` is a correlated subquery served by
+    /// the `members_employer` index; written against `employers` unaliased so that the same
+    /// list works after `RETURNING` (SQLite and PostgreSQL both allow subqueries there).
+    static let columns = """
+        id, name, nib, region_code, reported_employees,
+        (SELECT count(*) FROM members
+         WHERE members.employer_id = employers.id AND members.segment = 'PPU_BU' AND members.status <> 'deactivated'),
+        version, created_at, updated_at
+        """
+
+    static func insert(
+        name: String, nib: NIB, regionCode: String, reportedEmployees: Int64, now: String, in connection: Connection
+    ) throws -> Employer {
+        try connection.fetchOne("""
+            INSERT INTO employers (name, nib, region_code, reported_employees, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?) RETURNING \(columns)
+            """,
+            [.text(name), .text(nib.digits), .text(regionCode), .integer(reportedEmployees), .text(now), .text(now)],
+            map: decode)!
+    }
+
+    static func find(_ id: Int64, in connection: Connection) throws -> Employer? {
+        try connection.fetchOne("SELECT \(columns) FROM employers WHERE id = ?", [.integer(id)], map: decode)
+    }
+
+    /// The id of the employer registered under `nib`, if any.
+    static func id(withNIB nib: NIB, in connection: Connection) throws -> Int64? {
+        try connection.fetchOne("SELECT id FROM employers WHERE nib = ?", [.text(nib.digits)]) { $0.int64(at: 0) }
+    }
+
+    /// A page of employers; `regionPrefix` matches a region and everything in it.
+    static func list(regionPrefix: String?, after: Int64?, limit: Int, in connection: Connection) throws -> [Employer] {
+        var conditions = ["id > ?"]
+        var bindings: [SQLiteValue] = [.integer(after ?? 0)]
+        if let regionPrefix {
+            // Codes are hierarchical: everything in 35 starts with "35".
+            conditions.append("substr(region_code, 1, ?) = ?")
+            bindings.append(contentsOf: [.integer(Int64(regionPrefix.count)), .text(regionPrefix)])
+        }
+        bindings.append(.integer(Int64(limit)))
+        return try connection.fetchAll(
+            "SELECT \(columns) FROM employers WHERE \(conditions.joined(separator: " AND ")) ORDER BY id LIMIT ?",
+            bindings, map: decode)
+    }
+
+    private static func decode(_ row: Row) -> Employer {
+        Employer(
+            id: row.int64(at: 0), name: row.string(at: 1), nib: row.string(at: 2), regionCode: row.string(at: 3),
+            reportedEmployees: row.int64(at: 4), registeredEmployees: row.int64(at: 5), version: row.int64(at: 6),
+            createdAt: row.string(at: 7), updatedAt: row.string(at: 8))
+    }
+}
