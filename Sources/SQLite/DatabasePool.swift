@@ -92,6 +92,12 @@ public final class DatabasePool: Sendable {
         }
     }
 
+    /// Queues `job` on the writer's thread, outside any transaction: `GroupCommit` runs its
+    /// batches this way, so they need no task and no thread of Swift's cooperative pool.
+    func submitToWriter(_ job: @escaping @Sendable (Connection) -> Void) throws {
+        try writerQueue.submit(job)
+    }
+
     /// `write(_:)` that blocks the calling thread until done, for command-line tools. Never call
     /// it from a pool closure or from async code.
     @discardableResult

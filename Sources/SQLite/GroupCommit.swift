@@ -18,8 +18,8 @@ public final class GroupCommit: Sendable {
     private struct State {
         /// Jobs waiting for the next batch, oldest first.
         var pending: [Job] = []
-        /// Whether a flushing task is running; it stops once `pending` is empty.
-        var isFlushing = false
+        /// Whether a batch is queued on or running on the writer; false once `pending` is empty.
+        var isBusy = false
     }
 
     private let database: DatabasePool
@@ -62,47 +62,61 @@ public final class GroupCommit: Sendable {
     // MARK: - Batches
 
     private func submit(_ job: Job) {
-        let startsFlushing = state.withLock { state in
+        let startsTurn = state.withLock { state in
             state.pending.append(job)
-            guard !state.isFlushing else { return false }
-            state.isFlushing = true
+            guard !state.isBusy else { return false }
+            state.isBusy = true
             return true
         }
-        if startsFlushing {
-            // One task per busy period, not per job: it commits batch after batch until none waits.
-            Task { await self.flush() }
+        if startsTurn {
+            scheduleTurn()
         }
     }
 
-    private func flush() async {
-        while let batch = nextBatch() {
-            await commit(batch)
-        }
-    }
-
-    /// Takes up to `maxBatch` waiting jobs, oldest first; when none wait, ends the busy period
-    /// (under the same lock, so a job submitted right after starts a new one).
-    private func nextBatch() -> [Job]? {
-        state.withLock { state in
-            guard !state.pending.isEmpty else {
-                state.isFlushing = false
-                return nil
-            }
-            guard state.pending.count > maxBatch else {
-                defer { state.pending = [] }
+    /// Queues one batch on the writer's thread. Each batch is its own writer job, so other
+    /// writes queued meanwhile take their turn between batches instead of waiting for a quiet
+    /// moment. Nothing here needs Swift's cooperative pool: a pool busy with blocked threads
+    /// cannot stall commits.
+    private func scheduleTurn() {
+        do {
+            try database.submitToWriter { connection in self.takeTurn(on: connection) }
+        } catch {
+            let waiting = state.withLock { state in
+                defer { state.pending = []; state.isBusy = false }
                 return state.pending
             }
-            let batch = Array(state.pending.prefix(maxBatch))
-            state.pending.removeFirst(maxBatch)
-            return batch
+            for job in waiting {
+                job.fail(error)
+            }
+        }
+    }
+
+    /// Commits the oldest waiting jobs (at most `maxBatch`); if more arrived meanwhile, queues
+    /// the next turn, otherwise ends the busy period (under the lock, so a job submitted right
+    /// after starts a new one).
+    private func takeTurn(on connection: Connection) {
+        let batch = state.withLock { state in
+            let count = min(state.pending.count, maxBatch)
+            defer { state.pending.removeFirst(count) }
+            return Array(state.pending.prefix(count))
+        }
+        if !batch.isEmpty {
+            commit(batch, on: connection)
+        }
+        let more = state.withLock { state in
+            if state.pending.isEmpty { state.isBusy = false }
+            return state.isBusy
+        }
+        if more {
+            scheduleTurn()
         }
     }
 
     /// Runs `batch` in one transaction, then answers its callers: each with its own result once
     /// COMMIT succeeded, or all with the error that ended the transaction.
-    private func commit(_ batch: [Job]) async {
+    private func commit(_ batch: [Job], on connection: Connection) {
         do {
-            let answers = try await database.write { connection in
+            let answers = try connection.write { connection in
                 try batch.map { job in try job.run(connection) }
             }
             commits.add(1, ordering: .relaxed)
