@@ -30,11 +30,13 @@ public struct Problem: Error, Sendable {
     public var errors: [FieldError]
     /// Extra response headers (`Allow`, `WWW-Authenticate`, `Retry-After`).
     public var headers: HTTPHeaders
+    /// RFC 9457 extension members with integer values, such as the `existing_id` of a duplicate.
+    public var extensions: [(name: String, value: Int)]
 
     /// A problem of type `/problems/<slug>`.
     public init(
         slug: String, title: String, status: HTTPStatus, detail: String? = nil,
-        errors: [FieldError] = [], headers: HTTPHeaders = HTTPHeaders()
+        errors: [FieldError] = [], headers: HTTPHeaders = HTTPHeaders(), extensions: [(name: String, value: Int)] = []
     ) {
         self.type = "/problems/\(slug)"
         self.title = title
@@ -43,6 +45,7 @@ public struct Problem: Error, Sendable {
         self.instance = nil
         self.errors = errors
         self.headers = headers
+        self.extensions = extensions
     }
 
     /// The JSON document, `type`, `title`, `status`, `detail`, `instance` and `errors`.
@@ -54,6 +57,7 @@ public struct Problem: Error, Sendable {
         json.field("status", status.code)
         if let detail { json.field("detail", detail) }
         if let instance { json.field("instance", instance) }
+        for (name, value) in extensions { json.field(name, value) }
         if !errors.isEmpty {
             json.key("errors")
             json.beginArray()

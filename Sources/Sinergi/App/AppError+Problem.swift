@@ -20,6 +20,9 @@ extension AppError: ProblemConvertible {
                     detail: "\(errors.count) field\(errors.count == 1 ? " is" : "s are") invalid.", errors: errors)
         case .conflict(let detail):
             Problem(slug: "conflict", title: "Conflict", status: 409, detail: detail)
+        case .duplicate(let detail, let existingID):
+            Problem(slug: "duplicate", title: "Conflict", status: 409, detail: detail,
+                    extensions: existingID.map { [("existing_id", Int($0))] } ?? [])
         case .preconditionFailed:
             Problem(slug: "precondition-failed", title: "Precondition Failed", status: 412,
                     detail: "The resource changed since you read it; read it again and retry with its new ETag.")

@@ -15,6 +15,8 @@ public enum AppError: Error, Sendable, Equatable {
     case invalid([Problem.FieldError])
     /// 409: duplicate, or an illegal transition.
     case conflict(String)
+    /// 409: the value is taken; `existingID` names the holder when the caller may see it.
+    case duplicate(String, existingID: Int64?)
     /// 412: stale `If-Match`.
     case preconditionFailed
     /// 422: the same `Idempotency-Key` with another body.

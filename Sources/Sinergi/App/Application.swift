@@ -80,6 +80,8 @@ public final class Application: Sendable {
         RegionRoutes(database: database, access: access).register(on: &router)
         OrganizationRoutes(database: database, access: access).register(on: &router)
         EmployerRoutes(database: database, access: access).register(on: &router)
+        MemberRoutes(service: MemberService(database: database, writes: writes, protection: protection, audit: audit))
+            .register(on: &router, access: access)
         routes = router.registeredRoutes
         var serverConfiguration = config.serverConfiguration
         serverConfiguration.tls = tls

@@ -38,6 +38,9 @@ public struct JSONInput: Sendable {
     /// Whether the body names `field`, even as null (a PATCH sets what it names).
     public func has(_ field: String) -> Bool { object[field] != nil }
 
+    /// The raw value of `field`, for shapes the typed readers do not cover.
+    public func value(_ field: String) -> JSONValue? { object[field] }
+
     /// Whether `field` is present and null (a PATCH clears it).
     public func isNull(_ field: String) -> Bool { object[field] == .null }
 
@@ -62,6 +65,52 @@ public struct JSONInput: Sendable {
             fail(field, code: "invalid_type", message: "must be a string")
             return nil
         }
+    }
+
+    /// A string for people to read, such as a name: not blank and without control characters.
+    public mutating func text(_ field: String, required: Bool = false, maxLength: Int = 200) -> String? {
+        guard let value = string(field, required: required, maxLength: maxLength) else { return nil }
+        if value.allSatisfy(\.isWhitespace) {
+            fail(field, code: "required", message: "must not be empty")
+            return nil
+        }
+        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            fail(field, code: "invalid_characters", message: "must not contain control characters")
+            return nil
+        }
+        return value
+    }
+
+    /// A string of exactly `count` ASCII digits, such as a family card number.
+    public mutating func digits(_ field: String, count: Int, required: Bool = false) -> String? {
+        guard let value = string(field, required: required, maxLength: 64) else { return nil }
+        guard value.utf8.count == count, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            fail(field, code: "invalid_format", message: "must be exactly \(count) digits")
+            return nil
+        }
+        return value
+    }
+
+    /// A `YYYY-MM-DD` date that exists.
+    public mutating func date(_ field: String, required: Bool = false) -> CalendarDate? {
+        guard let value = string(field, required: required, maxLength: 64) else { return nil }
+        guard let date = CalendarDate(value) else {
+            fail(field, code: "invalid_format", message: "must be a real date written YYYY-MM-DD")
+            return nil
+        }
+        return date
+    }
+
+    /// A string naming one case of `Value`.
+    public mutating func choice<Value: RawRepresentable & CaseIterable>(
+        _ field: String, _ type: Value.Type, required: Bool = false
+    ) -> Value? where Value.RawValue == String {
+        guard let value = string(field, required: required, maxLength: 64) else { return nil }
+        guard let choice = Value(rawValue: value) else {
+            fail(field, code: "invalid_value", message: "must be one of \(Value.allCases.map(\.rawValue).joined(separator: ", "))")
+            return nil
+        }
+        return choice
     }
 
     /// An integer field within `range`.

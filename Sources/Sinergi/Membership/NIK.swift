@@ -153,17 +153,8 @@ public struct NIK: Sendable, Hashable, CustomStringConvertible, CustomReflectabl
         let day = dayField > 40 ? dayField - 40 : dayField
         guard (1...31).contains(day), (1...12).contains(month) else { return false }
         // Any plausible century: 19YY or 20YY. They differ only for 00 (1900 no, 2000 yes).
-        let leap = isLeapYear(1900 + twoDigitYear) || isLeapYear(2000 + twoDigitYear)
-        let lastDay = switch month {
-        case 2: leap ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-        return day <= lastDay
-    }
-
-    private static func isLeapYear(_ year: Int) -> Bool {
-        year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
+        return CalendarDate(year: 1900 + twoDigitYear, month: month, day: day) != nil
+            || CalendarDate(year: 2000 + twoDigitYear, month: month, day: day) != nil
     }
 }
 
@@ -209,7 +200,7 @@ public enum NIKError: Error, Sendable, Equatable {
 }
 
 /// A NIK's sex, from its day field or as recorded.
-public enum Sex: String, Sendable {
+public enum Sex: String, Sendable, CaseIterable {
     /// Laki-laki.
     case male = "M"
     /// Perempuan: 40 is added to the NIK's day of birth.

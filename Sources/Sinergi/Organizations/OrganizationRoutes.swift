@@ -77,17 +77,8 @@ struct OrganizationRoutes: Sendable {
     /// null `parent_id` makes the organization a root.
     static func draft(from input: inout JSONInput, current: Organization?) -> OrganizationService.Draft? {
         let required = current == nil
-        let name = input.string("name", required: required, maxLength: 200)
-        if let name, name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            input.fail("name", code: "required", message: "must not be empty")
-        } else if let name, name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            input.fail("name", code: "invalid_characters", message: "must not contain control characters")
-        }
-        let kindText = input.string("kind", required: required)
-        let kind = kindText.flatMap(OrganizationKind.init(rawValue:))
-        if kindText != nil && kind == nil {
-            input.fail("kind", code: "invalid_value", message: "must be one of \(OrganizationKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        let name = input.text("name", required: required)
+        let kind = input.choice("kind", OrganizationKind.self, required: required)
         let parentID = input.integer("parent_id", in: 1...Int64.max)
         let regionText = input.string("region_code", required: required, maxLength: 20)
         let region = regionText.flatMap(RegionCode.init)

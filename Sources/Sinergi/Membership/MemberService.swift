@@ -1,0 +1,255 @@
+internal import HTTPServer
+public import SQLite
+
+/// The registry's rules (DOMAIN.md, Members): one NIK one member, PBI in class 3, PPU_BU with
+/// an employer, one class per PBPU family card, a year between class changes and three
+/// months between facility changes, statuses derived except deactivation, history and audit
+/// for every change, and partner scope in every query.
+public struct MemberService: Sendable {
+    let database: DatabasePool
+    let writes: GroupCommit
+    let repository: MemberRepository
+    let audit: AuditLog
+
+    init(database: DatabasePool, writes: GroupCommit, protection: DataProtection, audit: AuditLog) {
+        self.database = database
+        self.writes = writes
+        self.repository = MemberRepository(protection: protection)
+        self.audit = audit
+    }
+
+    /// Months in a class, and in a facility, before either may change.
+    static let monthsBeforeClassChange = 12
+    static let monthsBeforeFacilityChange = 3
+
+    /// What `PATCH` asks for; nil fields stay as they are.
+    struct Change: Sendable {
+        var fullName: String?
+        var address: String??
+        var phone: String??
+        var cardNo: String??
+        var memberClass: Int?
+        var facilityID: Int64?
+    }
+
+    // MARK: - Registration
+
+    /// Registers a member; several requests' registrations share one commit, and this returns
+    /// only once its own is durable. The warnings are disagreements that are not refusals.
+    func register(
+        _ draft: MemberRepository.NewMember, by principal: Principal, requestID: String
+    ) async throws -> (Member, [NIKWarning]) {
+        let scope = Scope(principal)
+        var draft = draft
+        // A partner registers for its own organization unless it names one below it.
+        if principal.role == .partner, draft.registeredVia.organizationID == nil {
+            draft.registeredVia.organizationID = principal.organizationID
+        }
+        let member = draft
+        let repository = repository
+        return try await writes.write { connection in
+            try Self.checkReferences(member, scope: scope, in: connection)
+            var errors: [Problem.FieldError] = []
+            if member.segment == .pbpu,
+               let familyClass = try repository.familyClass(member.familyCardNo, excluding: nil, in: connection),
+               familyClass != member.memberClass {
+                errors.append(.init(
+                    field: "class", code: "family_class_mismatch",
+                    message: "PBPU members of this family card are in class \(familyClass); a PBPU family shares one class"))
+            }
+            if !errors.isEmpty { throw AppError.invalid(errors) }
+            if let holder = try repository.holder(of: member.nik, scope: scope, in: connection) {
+                throw AppError.duplicate("This NIK is registered already.", existingID: holder.isInScope ? holder.id : nil)
+            }
+            if let cardNo = member.cardNo, let holder = try repository.holder(ofCard: cardNo, scope: scope, in: connection) {
+                throw AppError.duplicate("This card number is registered already.", existingID: holder.isInScope ? holder.id : nil)
+            }
+            let warnings = try Self.warnings(for: member, in: connection)
+            let today = CalendarDate.today()
+            let now = Timestamp.now()
+            let (status, activeFrom) = MemberStatus.initial(for: member.segment, registeredOn: today)
+            let created = try repository.insert(member, status: status, activeFrom: activeFrom, today: today, now: now, in: connection)
+            try repository.recordHistory(
+                MemberChange(field: .status, oldValue: nil, newValue: status.rawValue), memberID: created.id, by: principal,
+                requestID: requestID, now: now, in: connection)
+            try AuditLog.insert(
+                AuditEntry(principal: principal, action: "create", resourceType: "member", resourceID: String(created.id), requestID: requestID),
+                into: connection)
+            return (created, warnings)
+        }
+    }
+
+    /// The NIK against the record and the region list: warnings, never refusals.
+    static func warnings(for member: MemberRepository.NewMember, in connection: Connection) throws -> [NIKWarning] {
+        var known: [String: Bool] = [:]
+        for code in [member.nik.provinceCode, member.nik.regencyCode, member.nik.districtCode] {
+            known[code] = try RegionCode(code).map { try RegionRepository.level(of: $0, in: connection) != nil } ?? false
+        }
+        let birth = member.birthDate
+        return member.nik.warnings(
+            recordedBirthDate: (birth.year, birth.month, birth.day), recordedSex: member.sex,
+            regionExists: { known[$0] ?? false })
+    }
+
+    // References that do not exist, or lie outside a partner's scope, are field errors, together.
+    private static func checkReferences(_ member: MemberRepository.NewMember, scope: Scope, in connection: Connection) throws {
+        var errors: [Problem.FieldError] = []
+        if let region = RegionCode(member.regionCode), try RegionRepository.level(of: region, in: connection) == nil {
+            errors.append(.init(field: "region_code", code: "not_found", message: "is not a Kemendagri region code"))
+        }
+        if let employer = member.employerID, try EmployerRepository.find(employer, in: connection) == nil {
+            errors.append(.init(field: "employer_id", code: "not_found", message: "no employer has this id"))
+        }
+        if let organization = member.registeredVia.organizationID,
+           try OrganizationRepository.find(organization, scope: scope, in: connection) == nil {
+            errors.append(.init(field: "registered_via.organization_id", code: "not_found", message: "no organization you may see has this id"))
+        }
+        if !errors.isEmpty { throw AppError.invalid(errors) }
+    }
+
+    // MARK: - Reads
+
+    /// The member if it is in the caller's scope; the read is audited before it is returned.
+    func find(_ id: Int64, for principal: Principal, requestID: String) async throws -> Member? {
+        let scope = Scope(principal)
+        let repository = repository
+        guard let member = try await database.read({ try repository.find(id, scope: scope, in: $0) }) else { return nil }
+        try await audit.record(AuditEntry(principal: principal, action: "read", resourceType: "member", resourceID: String(id), requestID: requestID))
+        return member
+    }
+
+    func list(
+        _ filter: MemberRepository.Filter, page: Page, for principal: Principal, requestID: String
+    ) async throws -> [Member] {
+        let scope = Scope(principal)
+        let repository = repository
+        let members = try await database.read { try repository.list(filter, scope: scope, after: page.after, limit: page.limit, in: $0) }
+        try await audit.record(AuditEntry(principal: principal, action: "list", resourceType: "member", resourceID: nil, requestID: requestID))
+        return members
+    }
+
+    /// The members of a family card the caller may see; empty when none.
+    func family(_ familyCardNo: String, for principal: Principal, requestID: String) async throws -> [Member] {
+        let scope = Scope(principal)
+        let repository = repository
+        let members = try await database.read { try repository.family(familyCardNo, scope: scope, in: $0) }
+        if !members.isEmpty {
+            try await audit.record(AuditEntry(principal: principal, action: "read", resourceType: "family", resourceID: nil, requestID: requestID))
+        }
+        return members
+    }
+
+    /// The member's changes, if the member is in scope.
+    func history(_ id: Int64, page: Page, for principal: Principal, requestID: String) async throws -> [MemberChange]? {
+        let scope = Scope(principal)
+        let repository = repository
+        let changes = try await database.read { connection -> [MemberChange]? in
+            guard try repository.find(id, scope: scope, in: connection) != nil else { return nil }
+            return try repository.history(of: id, after: page.after, limit: page.limit, in: connection)
+        }
+        guard let changes else { return nil }
+        try await audit.record(AuditEntry(principal: principal, action: "read", resourceType: "member_history", resourceID: String(id), requestID: requestID))
+        return changes
+    }
+
+    // MARK: - Changes
+
+    /// Applies `change` when `ifMatch` is current. A PBPU class change moves the whole family
+    /// card, which shares one class.
+    func update(
+        _ id: Int64, change: Change, ifMatch: String?, by principal: Principal, requestID: String
+    ) async throws -> Member {
+        let scope = Scope(principal)
+        let repository = repository
+        return try await writes.write { connection in
+            guard let current = try repository.find(id, scope: scope, in: connection) else { throw AppError.notFound }
+            if let ifMatch, !OrganizationService.matches(ifMatch, etag: current.etag) { throw AppError.preconditionFailed }
+            if current.status == .deactivated {
+                throw AppError.conflict("Member \(id) is deactivated; a deactivated record does not change.")
+            }
+            let today = CalendarDate.today()
+            let now = Timestamp.now()
+            var changes: [MemberChange] = []
+            var errors: [Problem.FieldError] = []
+            var classSince = current.classSince
+            if let newClass = change.memberClass, newClass != current.memberClass {
+                let earliest = (CalendarDate(current.classSince) ?? today).adding(months: Self.monthsBeforeClassChange)
+                if current.segment.isPBI {
+                    errors.append(.init(field: "class", code: "class_not_allowed", message: "PBI members are always class 3"))
+                } else if today < earliest {
+                    errors.append(.init(
+                        field: "class", code: "class_change_too_early",
+                        message: "the class may change after a year in the current class, from \(earliest)"))
+                } else {
+                    changes.append(MemberChange(field: .memberClass, oldValue: String(current.memberClass), newValue: String(newClass)))
+                    classSince = today.description
+                }
+            }
+            var facilitySince = current.facilitySince
+            if let facility = change.facilityID, facility != current.facilityID {
+                let since = current.facilitySince.flatMap(CalendarDate.init)
+                if current.facilityID != nil, let since, today < since.adding(months: Self.monthsBeforeFacilityChange) {
+                    let earliest = since.adding(months: Self.monthsBeforeFacilityChange)
+                    errors.append(.init(
+                        field: "facility_id", code: "facility_change_too_early",
+                        message: "the first-level facility may change after three months there, from \(earliest)"))
+                } else {
+                    changes.append(MemberChange(field: .facility, oldValue: current.facilityID.map { String($0) }, newValue: String(facility)))
+                    facilitySince = today.description
+                }
+            }
+            if !errors.isEmpty { throw AppError.invalid(errors) }
+            let cardNo = change.cardNo ?? current.cardNo
+            if let cardNo, cardNo != current.cardNo, let holder = try repository.holder(ofCard: cardNo, scope: scope, in: connection) {
+                throw AppError.duplicate("This card number is registered already.", existingID: holder.isInScope ? holder.id : nil)
+            }
+            let memberClass = change.memberClass ?? current.memberClass
+            guard let updated = try repository.update(
+                id, version: current.version, fullName: change.fullName ?? current.fullName,
+                address: change.address ?? current.address, phone: change.phone ?? current.phone, cardNo: cardNo,
+                memberClass: memberClass, classSince: classSince, facilityID: change.facilityID ?? current.facilityID,
+                facilitySince: facilitySince, now: now, in: connection)
+            else { throw AppError.preconditionFailed }
+            for entry in changes {
+                try repository.recordHistory(entry, memberID: id, by: principal, requestID: requestID, now: now, in: connection)
+            }
+            if current.segment == .pbpu, memberClass != current.memberClass {
+                let moved = try repository.moveFamilyClass(
+                    current.familyCardNo, to: memberClass, since: classSince, excluding: id, now: now, in: connection)
+                for relative in moved {
+                    try repository.recordHistory(
+                        MemberChange(field: .memberClass, oldValue: String(relative.oldClass), newValue: String(memberClass),
+                                     reason: "family card moved to class \(memberClass) with member \(id)"),
+                        memberID: relative.id, by: principal, requestID: requestID, now: now, in: connection)
+                }
+            }
+            try AuditLog.insert(
+                AuditEntry(principal: principal, action: "update", resourceType: "member", resourceID: String(id), requestID: requestID),
+                into: connection)
+            return updated
+        }
+    }
+
+    /// Deactivates a member with its reason: the only status people set.
+    func deactivate(
+        _ id: Int64, reason: DeactivationReason, by principal: Principal, requestID: String
+    ) async throws -> Member {
+        let scope = Scope(principal)
+        let repository = repository
+        return try await writes.write { connection in
+            guard let current = try repository.find(id, scope: scope, in: connection) else { throw AppError.notFound }
+            guard current.status.allows(.deactivated) else {
+                throw AppError.conflict("Member \(id) is deactivated already; deactivation is final.")
+            }
+            let now = Timestamp.now()
+            _ = try repository.deactivate(id, reason: reason, now: now, in: connection)
+            try repository.recordHistory(
+                MemberChange(field: .status, oldValue: current.status.rawValue, newValue: MemberStatus.deactivated.rawValue, reason: reason.rawValue),
+                memberID: id, by: principal, requestID: requestID, now: now, in: connection)
+            try AuditLog.insert(
+                AuditEntry(principal: principal, action: "deactivate", resourceType: "member", resourceID: String(id), requestID: requestID),
+                into: connection)
+            return try repository.find(id, scope: .all, in: connection)!
+        }
+    }
+}

@@ -1,0 +1,126 @@
+internal import Foundation
+internal import HTTPServer
+internal import SQLite
+
+/// `POST /v1/members/validate`: a partner checks its congregation list against the registry.
+/// For members outside the caller's scope the answer says only that the NIK is registered and
+/// the status; never the id, and no name or birth-date comparison that would leak them.
+struct MemberValidationRoute: Sendable {
+    /// Items per request (API.md).
+    static let maxItems = 10_000
+
+    let service: MemberService
+
+    /// One line of the partner's list.
+    struct Item: Sendable {
+        var nik: String?
+        var fullName: String?
+        var birthDate: String?
+    }
+
+    /// What the registry says about one item.
+    struct Result: Sendable {
+        var nikError: String?
+        var holder: MemberRepository.Holder?
+        var mismatches: [String] = []
+    }
+
+    func register(on router: inout Router, access: Access) {
+        // 10,000 items of about 80 bytes each, with room for long names.
+        router.add(.post, "/v1/members/validate", access: access, roles: .personalData, maxBodyBytes: 4 * 1024 * 1024) { request, principal in
+            let items = try Self.items(from: request)
+            let results = try await service.validate(items, for: principal, requestID: request.id)
+            var json = JSONWriter()
+            json.beginObject()
+            json.key("data")
+            json.beginArray()
+            var counts = (invalid: 0, registered: 0)
+            for (index, result) in results.enumerated() {
+                json.beginObject()
+                json.field("index", index)
+                json.field("nik_valid", result.nikError == nil)
+                json.field("nik_error", result.nikError)
+                json.field("registered", result.holder != nil)
+                if let holder = result.holder {
+                    counts.registered += 1
+                    json.field("status", holder.status.rawValue)
+                    if holder.isInScope {
+                        json.field("member_id", Int(holder.id))
+                        json.key("mismatches")
+                        json.beginArray()
+                        result.mismatches.forEach { json.string($0) }
+                        json.endArray()
+                    }
+                }
+                if result.nikError != nil { counts.invalid += 1 }
+                json.endObject()
+            }
+            json.endArray()
+            json.key("summary")
+            json.beginObject()
+            json.field("items", results.count)
+            json.field("nik_invalid", counts.invalid)
+            json.field("registered", counts.registered)
+            json.field("not_registered", results.count - counts.invalid - counts.registered)
+            json.endObject()
+            json.endObject()
+            return MemberRoutes.private(.json(json.bytes))
+        }
+    }
+
+    /// The items, each read on its own: a bad item is answered in its place, not refused.
+    static func items(from request: Request) throws(AppError) -> [Item] {
+        var input = try JSONInput(request)
+        guard case .array(let values)? = input.value("items") else {
+            input.fail("items", code: input.has("items") ? "invalid_type" : "required", message: "must be an array of {nik, full_name?, birth_date?}")
+            try input.finish()
+            return []
+        }
+        guard values.count <= maxItems else {
+            input.fail("items", code: "too_many", message: "must hold at most \(maxItems) items; split the list")
+            try input.finish()
+            return []
+        }
+        try input.finish()
+        return values.map { value in
+            guard case .object(let object) = value else { return Item() }
+            func text(_ name: String) -> String? {
+                if case .string(let text)? = object[name] { text } else { nil }
+            }
+            return Item(nik: text("nik"), fullName: text("full_name"), birthDate: text("birth_date"))
+        }
+    }
+}
+
+extension MemberService {
+    /// Looks every item up in one read transaction, then records one audit entry for the list.
+    func validate(_ items: [MemberValidationRoute.Item], for principal: Principal, requestID: String) async throws -> [MemberValidationRoute.Result] {
+        let scope = Scope(principal)
+        let repository = repository
+        let results = try await database.read { connection in
+            try items.map { item -> MemberValidationRoute.Result in
+                guard let text = item.nik else { return .init(nikError: "required") }
+                let nik: NIK
+                do throws(NIKError) {
+                    nik = try NIK(validating: text)
+                } catch {
+                    return .init(nikError: error.code)
+                }
+                guard let holder = try repository.holder(of: nik, scope: scope, in: connection) else { return .init() }
+                var mismatches: [String] = []
+                if let name = item.fullName, Self.comparable(name) != Self.comparable(holder.fullName) {
+                    mismatches.append("full_name")
+                }
+                if let birthDate = item.birthDate, birthDate != holder.birthDate { mismatches.append("birth_date") }
+                return .init(holder: holder, mismatches: mismatches)
+            }
+        }
+        try await audit.record(AuditEntry(principal: principal, action: "validate", resourceType: "member", resourceID: nil, requestID: requestID))
+        return results
+    }
+
+    /// Names as lists write them: case and runs of spaces do not count.
+    static func comparable(_ name: String) -> String {
+        name.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+}
