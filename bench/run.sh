@@ -1,18 +1,34 @@
 #!/usr/bin/env bash
-# Benchmarks sinergi against the peers of ../shared/bench in one run, one server after another.
+# Benchmarks sinergi against the peers of ../shared/bench in one run: servers one after another
+# in each round, rounds interleaved, each server on a fresh copy of its database.
 #
 #   bench/run.sh [ROUNDS]        (default 3)
 #
 # Env: HARNESS=dir     a writable copy of ../shared/bench with its peers built (made and built
 #                      here when missing: 5-10 minutes)
-#      PEERS           default "nginx hb-grdb vapor-sqlite custom"
-#      SCENARIOS       default "healthz" (the members scenarios need the membership issue)
-# Prints the harness's table; copy it into bench/RESULTS.md with the date and the ratios.
+#      PEERS           default "nginx hb-grdb vapor-sqlite"
+#      SCENARIOS       default "healthz get post" (the harness's three; nginx runs healthz only)
+#      MEMBERS         default 1000000: sinergi's database, built once by `sinergi seed`
+#                      (through the project's own repository: sealed NIKs, blind indexes)
+#      plus what the harness's run_http_bench.sh reads (DURATION, WARMUP, CONN_*, ...)
+#
+# The peers serve the harness's schema with `Bearer bench-token`; sinergi serves its own API,
+# so it gets a real officer key (full NIKs decrypted, every read audited) and, for POST, the
+# same load with bodies of its contract (bench/wrk/post_member.lua). GET is the harness's
+# script unchanged: a random id in 1..MEMBERS.
+#
+# Prints the table; copy it into bench/RESULTS.md with the date and the ratios.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$here/..
+root=$(cd "$here/.." && pwd)
 rounds=${1:-3}
 harness=${HARNESS:-$here/.harness}
+peers=${PEERS:-"nginx hb-grdb vapor-sqlite"}
+scenarios=${SCENARIOS:-"healthz get post"}
+members=${MEMBERS:-1000000}
+data=$here/data
+out=$data/results/$(date +%Y%m%d-%H%M%S)
+mkdir -p "$data/run" "$out"
 
 command -v wrk >/dev/null && command -v nginx >/dev/null || apt-get install -y -qq wrk nginx
 if [[ ! -d $harness ]]; then
@@ -24,9 +40,94 @@ for peer in hb-grdb vapor-sqlite; do
     (cd "$harness/peers/$peer" && swift build -c release)
   fi
 done
+[[ -f $harness/data/members.db ]] || python3 "$harness/gen_members_db.py" "$members" "$harness/data/members.db"
+mkdir -p "$harness/data/run" "$harness/nginx/logs" "$harness/nginx/tmp"
 (cd "$root" && swift build -c release --product sinergi)
+bin=$root/.build/release/sinergi
 
-export PEERS=${PEERS:-"nginx hb-grdb vapor-sqlite custom"}
-export SCENARIOS=${SCENARIOS:-healthz}
-export CUSTOM_CMD="$here/serve-for-harness.sh" CUSTOM_PORT=8080 CUSTOM_LABEL=sinergi
-"$harness/compare.sh" "$rounds"
+# sinergi's database: built once per size and data key, kept in bench/data (not in git).
+db=$data/sinergi-$members.db
+key_file=$data/officer-$members.key
+export SINERGI_DATA_KEY
+[[ -f $data/data.key ]] || head -c 32 /dev/urandom | base64 > "$data/data.key"
+SINERGI_DATA_KEY=$(cat "$data/data.key")
+if [[ ! -f $db || ! -f $key_file ]]; then
+  rm -f "$db" "$db-wal" "$db-shm"
+  SINERGI_DATABASE=$db "$bin" seed --members "$members" 2>> "$out/seed.log"
+  SINERGI_DATABASE=$db "$bin" keys create --role officer --name bench 2>> "$out/seed.log" > "$key_file"
+fi
+
+# run_http_bench.sh with sinergi's POST script in place of the harness's.
+overlay=$data/harness-overlay
+rm -rf "$overlay"
+mkdir -p "$overlay/wrk"
+cp "$harness/run_http_bench.sh" "$overlay/"
+cp "$harness"/wrk/*.lua "$overlay/wrk/"
+cp "$here/wrk/post_member.lua" "$overlay/wrk/"
+
+tsv=$out/results.tsv
+: > "$tsv"
+pid=""
+stop() {
+  [[ -n $pid ]] || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  pid=""
+}
+trap stop EXIT INT TERM
+
+for round in $(seq 1 "$rounds"); do
+  for server in $peers sinergi; do
+    runner=$harness/run_http_bench.sh
+    token=bench-token
+    server_scenarios=$scenarios
+    case $server in
+      nginx)
+        port=8090; server_scenarios=healthz
+        nginx -p "$harness/nginx" -c nginx.conf -e logs/error.log >> "$out/nginx.log" 2>&1 &
+        ;;
+      hb-grdb|vapor-sqlite)
+        port=$([[ $server == hb-grdb ]] && echo 8081 || echo 8083)
+        rundb=$harness/data/run/$server.db
+        rm -f "$rundb" "$rundb-wal" "$rundb-shm"; cp "$harness/data/members.db" "$rundb"; cat "$rundb" > /dev/null
+        bin_peer=$([[ $server == hb-grdb ]] && echo "$harness/peers/hb-grdb/.build/release/HBGRDB" || echo "$harness/peers/vapor-sqlite/.build/release/VaporSQLite")
+        PORT=$port DB_PATH=$rundb "$bin_peer" >> "$out/$server.log" 2>&1 &
+        ;;
+      sinergi)
+        port=8080; runner=$overlay/run_http_bench.sh; token=$(cat "$key_file")
+        rundb=$data/run/sinergi.db
+        rm -f "$rundb" "$rundb-wal" "$rundb-shm"; cp "$db" "$rundb"; cat "$rundb" > /dev/null
+        # One key drives the whole load; its rate limit would otherwise be what is measured.
+        SINERGI_PORT=$port SINERGI_DATABASE=$rundb SINERGI_RATE_LIMIT=1000000 SINERGI_RATE_LIMIT_BURST=1000000 \
+          "$bin" serve --host 127.0.0.1 >> "$out/sinergi.log" 2>&1 &
+        ;;
+    esac
+    pid=$!
+    for _ in $(seq 1 150); do
+      curl -fsS -o /dev/null --max-time 1 "http://127.0.0.1:$port/healthz" 2>/dev/null && break
+      sleep 0.2
+    done
+    echo "# round $round: $server (pid $pid)"
+    SERVER_PID=$pid SCENARIOS=$server_scenarios RESULTS_TSV=$tsv RAW_DIR=$out/raw BENCH_TOKEN=$token \
+      MEMBER_MAX_ID=$members "$runner" "http://127.0.0.1:$port" "$server" || echo "bench failed for $server" >&2
+    stop
+  done
+done
+
+python3 - "$tsv" > "$out/summary.md" <<'PY'
+import csv, statistics, sys
+rows = list(csv.reader(open(sys.argv[1]), delimiter="\t"))
+groups = {}
+for ts, label, sc, conns, rps, p50, p99, non2xx, sockerr, rss in rows:
+    groups.setdefault((sc, label, conns), []).append((float(rps), float(p50), float(p99), int(non2xx), int(sockerr), rss))
+print("| scenario | server | conns | req/s (median) | req/s (each round) | p50 ms | p99 ms | errors (non2xx+sock) | peak RSS MiB |")
+print("|---|---|---:|---:|---|---:|---:|---:|---:|")
+for (sc, label, conns), v in sorted(groups.items(), key=lambda kv: ("healthz get post".split().index(kv[0][0]),)):
+    med = lambda i: statistics.median(x[i] for x in v)
+    rss = max((float(x[5]) for x in v if x[5] not in ("-", "")), default=float("nan"))
+    print(f"| {sc} | {label} | {conns} | {med(0):,.0f} | {' / '.join(f'{x[0]:,.0f}' for x in v)} | {med(1):.2f} | {med(2):.2f} | {sum(x[3]+x[4] for x in v)} | {rss:.1f} |")
+PY
+cat "$out/summary.md"
+echo "results: $out"

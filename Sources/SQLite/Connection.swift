@@ -13,6 +13,8 @@ public final class Connection {
     private var handle: OpaquePointer?
     /// Statements prepared by `cachedStatement(_:)`, keyed by SQL text.
     private var statementCache: [String: Statement] = [:]
+    /// The handler given to `onWALCommit`, kept alive for SQLite's callback.
+    private var walHook: WALHook?
 
     /// Opens (and for read-write, creates) the database at `path` and configures it.
     ///
@@ -175,6 +177,21 @@ public final class Connection {
         return statement
     }
 
+    // MARK: - WAL
+
+    /// Calls `handler` after each commit with the number of frames in the write-ahead log, on
+    /// this connection's thread. Replaces SQLite's automatic checkpoints, which would otherwise
+    /// run inside the committing call: whoever sets a hook checkpoints elsewhere.
+    public func onWALCommit(_ handler: @escaping (Int) -> Void) throws {
+        let database = try requireHandle()
+        let hook = WALHook(handler)
+        walHook = hook
+        sqlite3_wal_hook(database, { context, _, _, frames in
+            Unmanaged<WALHook>.fromOpaque(context!).takeUnretainedValue().handler(Int(frames))
+            return SQLITE_OK
+        }, Unmanaged.passUnretained(hook).toOpaque())
+    }
+
     // MARK: - State
 
     /// The rowid of the most recent successful INSERT on this connection.
@@ -222,5 +239,14 @@ extension Statement {
     func firstString() throws -> String? {
         defer { release() }
         return try step() ? optionalString(at: 0) : nil
+    }
+}
+
+/// A WAL hook's Swift closure, boxed for SQLite's context pointer.
+private final class WALHook {
+    let handler: (Int) -> Void
+
+    init(_ handler: @escaping (Int) -> Void) {
+        self.handler = handler
     }
 }

@@ -3,7 +3,7 @@ internal import Foundation
 internal import Synchronization
 
 /// One writer connection and several read-only reader connections to a WAL database, each on
-/// its own thread; the only `Sendable` type of this module.
+/// its own thread, plus a thread that checkpoints the write-ahead log so that commits never do.
 ///
 /// Closures run on the connection's thread, so blocking SQLite calls never hold the caller's
 /// thread or Swift's cooperative pool. Writes run one at a time in submission order; reads run
@@ -16,9 +16,14 @@ public final class DatabasePool: Sendable {
     public let readerCount: Int
     private let writerQueue: JobQueue
     private let readerQueue: JobQueue
+    private let checkpointQueue: JobQueue
+    /// Frames in the write-ahead log that start a checkpoint: SQLite's own default.
+    static let checkpointFrames = 1000
     /// Signalled by each connection thread once it has closed its connection and is exiting.
     private let threadsFinished: DispatchSemaphore
     private let threadCount: Int
+    private let busyTimeout: Duration
+    private let closed = Atomic<Bool>(false)
 
     /// Opens the writer (creating the file and switching it to WAL), then `readers` read-only
     /// connections, each on a new thread.
@@ -28,17 +33,50 @@ public final class DatabasePool: Sendable {
         precondition(readers >= 1, "a DatabasePool needs at least one reader")
         let writerQueue = JobQueue()
         let readerQueue = JobQueue()
+        let checkpointQueue = JobQueue()
+        let checkpointRequested = Atomic<Bool>(false)
         let threadsFinished = DispatchSemaphore(value: 0)
         var started = 0
 
-        // The writer first: readers cannot create the file or turn WAL on.
+        // The writer first: readers cannot create the file or turn WAL on. Its commits never
+        // checkpoint: copying the log into the database and syncing it would stall every
+        // caller waiting for the writer, so a thread of its own does that.
         var failure: (any Error)?
         started += 1
         if case .failure(let error) = Self.startThread(
             name: "SQLite writer", queue: writerQueue, finished: threadsFinished,
-            open: { try Connection(path: path, busyTimeout: busyTimeout) }
+            open: {
+                let connection = try Connection(path: path, busyTimeout: busyTimeout)
+                try connection.onWALCommit { frames in
+                    guard frames >= Self.checkpointFrames,
+                          !checkpointRequested.exchange(true, ordering: .acquiringAndReleasing)
+                    else { return }
+                    try? checkpointQueue.submit { connection in
+                        // PASSIVE copies what it can without blocking the writer or readers.
+                        try? connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                        // The writer appended meanwhile, so the log is never wholly copied and
+                        // SQLite never starts it over: it would grow without end. The writer,
+                        // between two jobs, copies the little that is left; its next commit
+                        // can then restart the log from the beginning.
+                        try? writerQueue.submit { writer in
+                            try? writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                            checkpointRequested.store(false, ordering: .releasing)
+                        }
+                    }
+                }
+                return connection
+            }
         ) {
             failure = error
+        }
+        if failure == nil {
+            started += 1
+            if case .failure(let error) = Self.startThread(
+                name: "SQLite checkpointer", queue: checkpointQueue, finished: threadsFinished,
+                open: { try Connection(path: path, busyTimeout: busyTimeout) }
+            ) {
+                failure = error
+            }
         }
         var reader = 0
         while failure == nil, reader < readers {
@@ -53,6 +91,7 @@ public final class DatabasePool: Sendable {
         }
         if let failure {
             writerQueue.close(consumers: 1)
+            checkpointQueue.close(consumers: 1)
             readerQueue.close(consumers: readers)
             for _ in 0..<started {
                 threadsFinished.wait()
@@ -64,13 +103,16 @@ public final class DatabasePool: Sendable {
         self.readerCount = readers
         self.writerQueue = writerQueue
         self.readerQueue = readerQueue
+        self.checkpointQueue = checkpointQueue
         self.threadsFinished = threadsFinished
         self.threadCount = started
+        self.busyTimeout = busyTimeout
     }
 
     deinit {
         // Do not wait here: the last reference may be dropped by a job on one of our own threads.
         writerQueue.close(consumers: 1)
+        checkpointQueue.close(consumers: 1)
         readerQueue.close(consumers: readerCount)
     }
 
@@ -98,6 +140,23 @@ public final class DatabasePool: Sendable {
         try writerQueue.submit(job)
     }
 
+    /// Runs `body` on the calling thread, inside `Connection.read`, with this thread's own
+    /// read-only connection (opened on first use, closed when the thread exits).
+    ///
+    /// For short lookups from long-lived threads such as event loops: it saves the hand-off to
+    /// a reader thread and back, but blocks the caller while SQLite works, so a query that
+    /// may scan belongs in `read(_:)`. Throws `SQLITE_MISUSE` after `close()`.
+    public func readHere<T>(_ body: (Connection) throws -> T) throws -> T {
+        guard isOpen else { throw SQLiteError.misuse("database pool is closed") }
+        let connection = try ThreadReaders.connection(for: self) {
+            try Self.openReader(path: path, busyTimeout: busyTimeout)
+        }
+        return try connection.read(body)
+    }
+
+    /// Whether `close()` has not been called.
+    var isOpen: Bool { !closed.load(ordering: .relaxed) }
+
     /// `write(_:)` that blocks the calling thread until done, for command-line tools. Never call
     /// it from a pool closure or from async code.
     @discardableResult
@@ -119,8 +178,10 @@ public final class DatabasePool: Sendable {
     /// throw `SQLITE_MISUSE`. Blocks until done; calling it again does nothing. Never call it
     /// from a pool closure (it would wait for itself).
     public func close() {
+        closed.store(true, ordering: .relaxed)
         let writerWasOpen = writerQueue.close(consumers: 1)
         let readersWereOpen = readerQueue.close(consumers: readerCount)
+        checkpointQueue.close(consumers: 1)
         guard writerWasOpen || readersWereOpen else { return }
         for _ in 0..<threadCount {
             threadsFinished.wait()

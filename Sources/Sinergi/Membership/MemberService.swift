@@ -113,7 +113,8 @@ public struct MemberService: Sendable {
     func find(_ id: Int64, for principal: Principal, requestID: String) async throws -> Member? {
         let scope = Scope(principal)
         let repository = repository
-        guard let member = try await database.read({ try repository.find(id, scope: scope, in: $0) }) else { return nil }
+        // A primary-key lookup: on this thread, which saves two hand-offs (see `readHere`).
+        guard let member = try database.readHere({ try repository.find(id, scope: scope, in: $0) }) else { return nil }
         try await audit.record(AuditEntry(principal: principal, action: "read", resourceType: "member", resourceID: String(id), requestID: requestID))
         return member
     }
