@@ -35,10 +35,14 @@ import Testing
 
     struct Row: Sendable, CustomTestStringConvertible {
         let method: String
+        /// Sent as is, except that `{member}` becomes the id of the caller's own seeded member
+        /// and `{n}` the caller's position, as in `body`: a call that changes a member (PATCH,
+        /// deactivation) changes the caller's own, so each call's answer is independent of the
+        /// calls before it.
         let path: String
         /// Sent as is, except that `{n}` becomes the caller's position in `expected` (0 for no
         /// key … 4 for viewer): every role's call runs against the same application, so a body
-        /// that must be unique (a NIB) differs per call.
+        /// that must be unique (a NIB, a NIK) differs per call.
         let body: String
         /// Expected status for no key, admin, officer, partner, viewer.
         let expected: [Int]
@@ -60,8 +64,27 @@ import Testing
         Row(method: "GET", path: "/v1/employers", body: "", expected: [401, 200, 200, 200, 200]),
         Row(method: "GET", path: "/v1/employers/1", body: "", expected: [401, 200, 200, 200, 200]),
         Row(method: "POST", path: "/v1/employers", body: #"{"name":"n","nib":"350700000000{n}","region_code":"35","reported_employees":1}"#, expected: [401, 201, 201, 403, 403]),
+        // Members: personal data for admin, officer and partner (the seeded members are the
+        // partner's own); changes for admin and officer only; the viewer sees none.
+        Row(method: "POST", path: "/v1/members", body: AccessTests.memberBody, expected: [401, 201, 201, 201, 403]),
+        Row(method: "GET", path: "/v1/members", body: "", expected: [401, 200, 200, 200, 403]),
+        Row(method: "GET", path: "/v1/members/{member}", body: "", expected: [401, 200, 200, 200, 403]),
+        Row(method: "PATCH", path: "/v1/members/{member}", body: #"{"address":"Jl. Kawi {n}"}"#, expected: [401, 200, 200, 403, 403]),
+        Row(method: "POST", path: "/v1/members/{member}/status", body: #"{"status":"deactivated","reason":"deceased"}"#,
+            expected: [401, 200, 200, 403, 403]),
+        Row(method: "GET", path: "/v1/members/{member}/history", body: "", expected: [401, 200, 200, 200, 403]),
+        Row(method: "GET", path: "/v1/families/350701010120010{n}", body: "", expected: [401, 200, 200, 200, 403]),
+        Row(method: "POST", path: "/v1/members/validate", body: #"{"items":[{"nik":"350701101081010{n}"}]}"#,
+            expected: [401, 200, 200, 200, 403]),
         Row(method: "GET", path: "/healthz", body: "", expected: [200, 200, 200, 200, 200]),
     ]
+
+    /// A registration with a NIK of its own per caller (serial 020n), for the partner's own
+    /// organization (a partner that names none registers for its own).
+    static let memberBody = """
+        {"nik":"350701101081020{n}","full_name":"Ahmad Fauzi","birth_date":"1981-10-10","sex":"M",\
+        "family_card_no":"350701010120020{n}","relationship":"head","segment":"PBPU","class":3,"region_code":"3507"}
+        """
 
     @Test("each role is allowed or refused as the table says", arguments: table)
     func roles(_ row: Row) async throws {
@@ -69,11 +92,103 @@ import Testing
             let organization = try seedOrganization(application)
             try seedEmployer(application)
             let keys = try Keys(application, partnerOrganization: organization)
+            // One member per caller, registered via the partner's organization so the partner may see it.
+            let members = try (0..<5).map { try seedMember(application, port: port, officerKey: keys.officer, organization: organization, n: $0) }
             for (index, (role, expected)) in zip([nil, Role.admin, .officer, .partner, .viewer], row.expected).enumerated() {
                 let body = row.body.replacingOccurrences(of: "{n}", with: String(index))
-                let response = try RawClient(port: port).request(row.method, row.path, headers: keys.header(role), body: Array(body.utf8))
+                let path = row.path.replacingOccurrences(of: "{member}", with: String(members[index]))
+                    .replacingOccurrences(of: "{n}", with: String(index))
+                let response = try RawClient(port: port).request(row.method, path, headers: keys.header(role), body: Array(body.utf8))
                 #expect(response.status == expected, "\(row.method) \(row.path) as \(role?.rawValue ?? "nobody")")
                 if response.status == 401 { #expect(response.header("WWW-Authenticate") == "Bearer") }
+            }
+        }
+    }
+
+    @Test("admins and officers see a member's full NIK and phone; a partner the masked NIK and no phone, on every read")
+    func memberViews() async throws {
+        try await withTestApplication { application, port in
+            let organization = try seedOrganization(application)
+            let keys = try Keys(application, partnerOrganization: organization)
+            let id = try seedMember(application, port: port, officerKey: keys.officer, organization: organization, n: 1)
+            let nik = MemberFixtures.nik(serial: 101)
+            let client = try RawClient(port: port)
+            // The same member through each read: the record, a filtered list, the family card.
+            func views(_ role: Role) throws -> [[String: Any]] {
+                let headers = keys.header(role)
+                let record = try MemberFixtures.object(try client.request("GET", "/v1/members/\(id)", headers: headers))
+                let list = try MemberFixtures.object(try client.request("GET", "/v1/members?family_card_no=3507010101200101", headers: headers))
+                let family = try MemberFixtures.object(try client.request("GET", "/v1/families/3507010101200101", headers: headers))
+                return [record] + (list["data"] as? [[String: Any]] ?? []) + (family["members"] as? [[String: Any]] ?? [])
+            }
+            for role in [Role.admin, .officer] {
+                let seen = try views(role)
+                #expect(seen.count == 3, "\(role)")
+                for view in seen {
+                    #expect(view["nik"] as? String == nik, "\(role)")
+                    #expect(view["phone"] as? String == "081234567801", "\(role)")
+                }
+            }
+            let seen = try views(.partner)
+            #expect(seen.count == 3)
+            for view in seen {
+                #expect(view["id"] as? Int == id)
+                #expect(view["nik"] as? String == "3507**********01")
+                #expect(view.keys.contains("phone") && view["phone"] is NSNull)
+            }
+        }
+    }
+
+    @Test("a partner registers for its own organization or one below it, never another's, and sees its own registration masked")
+    func partnerRegistration() async throws {
+        try await withTestApplication { application, port in
+            let organization = try seedOrganization(application)
+            let child = try seedOrganization(application, name: "LAZISNU Kabupaten Malang", parent: organization)
+            let other = try seedOrganization(application, name: "PCNU Lombok Timur")
+            try MemberFixtures.seedRegions(application)
+            let keys = try Keys(application, partnerOrganization: organization)
+            let partner = MemberFixtures(client: try RawClient(port: port), auth: keys.header(.partner))
+
+            let own = try partner.register(nik: MemberFixtures.nik(serial: 1), family: "3507010101200001", ["phone": #""081234567890""#])
+            #expect(own.status == 201, "\(own.text)")
+            let ownObject = try MemberFixtures.object(own)
+            #expect((ownObject["registered_via"] as? [String: Any])?["organization_id"] as? Int == Int(organization))
+            #expect(ownObject["nik"] as? String == "3507**********01")
+            #expect(ownObject["phone"] is NSNull)
+
+            let below = try partner.register(nik: MemberFixtures.nik(serial: 2), family: "3507010101200002", [
+                "registered_via": #"{"organization_id":\#(child)}"#,
+            ])
+            #expect(below.status == 201, "\(below.text)")
+            #expect((try MemberFixtures.object(below)["registered_via"] as? [String: Any])?["organization_id"] as? Int == Int(child))
+
+            let outside = try partner.register(nik: MemberFixtures.nik(serial: 3), family: "3507010101200003", [
+                "registered_via": #"{"organization_id":\#(other)}"#,
+            ])
+            #expect(outside.status == 422)
+            #expect(try MemberFixtures.errorCodes(outside) == ["registered_via.organization_id:not_found"])
+        }
+    }
+
+    @Test("a NIK registered via another partner is a 409 that names the holder only to those who may see it")
+    func duplicateAcrossPartners() async throws {
+        try await withTestApplication { application, port in
+            let organization = try seedOrganization(application)
+            let other = try seedOrganization(application, name: "PCNU Lombok Timur")
+            let keys = try Keys(application, partnerOrganization: organization)
+            let theirs = try seedMember(application, port: port, officerKey: keys.officer, organization: other, n: 1)
+            let ours = try seedMember(application, port: port, officerKey: keys.officer, organization: organization, n: 2)
+            let client = try RawClient(port: port)
+            func register(_ serial: Int, as role: Role) throws -> RawClient.Response {
+                try MemberFixtures(client: client, auth: keys.header(role)).register(nik: MemberFixtures.nik(serial: serial), family: "3507010101209999")
+            }
+            for (serial, role, expected) in [(101, Role.partner, nil), (101, .officer, theirs), (101, .admin, theirs), (102, .partner, ours)] as [(Int, Role, Int?)] {
+                let response = try register(serial, as: role)
+                #expect(response.status == 409, "\(serial) as \(role)")
+                let object = try MemberFixtures.object(response)
+                #expect(object["existing_id"] as? Int == expected, "\(serial) as \(role)")
+                #expect(object.keys.contains("existing_id") == (expected != nil), "\(serial) as \(role)")
+                #expect(!response.text.contains(MemberFixtures.nik(serial: serial)))
             }
         }
     }
@@ -170,7 +285,8 @@ import Testing
                 let parts = key.split(separator: "_", maxSplits: 2).map(String.init)
                 let timestamp = String(Timestamp.epochSeconds() + offset)
                 var signature = HMACForTests.sign(secret: parts[2], message: "\(parts[1])&\(timestamp)")
-                if tamper { signature = "A" + signature.dropFirst() }
+                // Another first character: replacing it with "A" left one signature in 64 unchanged.
+                if tamper { signature = (signature.first == "A" ? "B" : "A") + signature.dropFirst() }
                 return ["X-Cons-Id": parts[1], "X-Timestamp": timestamp, "X-Signature": signature]
             }
             let client = try RawClient(port: port)
@@ -286,4 +402,16 @@ func seedEmployer(_ application: Application) throws {
             VALUES ('PT Sinar Malang', '3507999999999', '35', 10, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')
             """)
     }
+}
+
+/// A member registered through the API by an officer via `organization`, with NIK serial 010n
+/// and family card `350701010120010n` of its own; returns its id. Seeds the regions it needs.
+func seedMember(_ application: Application, port: Int, officerKey: String, organization: Int64, n: Int) throws -> Int {
+    try MemberFixtures.seedRegions(application)
+    let client = try RawClient(port: port)
+    let auth = ["Authorization": "Bearer \(officerKey)"]
+    let fixtures = MemberFixtures(client: client, auth: auth)
+    return try fixtures.create(
+        nik: MemberFixtures.nik(serial: 100 + n), family: "350701010120010\(n)",
+        ["registered_via": #"{"organization_id":\#(organization)}"#, "phone": #""08123456780\#(n)""#])
 }

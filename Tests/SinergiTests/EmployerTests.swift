@@ -218,6 +218,35 @@ import Testing
         }
     }
 
+    @Test("members registered through POST /v1/members count for their employer until deactivated")
+    func complianceThroughMembers() async throws {
+        try await MemberTests.withRegistry { application, _, members in
+            let employer = try Self.create(members.client, members.auth, nib: "3507000000001", reported: 4)
+            let other = try Self.create(members.client, members.auth, nib: "3507000000002", reported: 4)
+            func counts(_ id: Int) throws -> (registered: Int?, rate: Int?) {
+                let body = try Self.object(try members.client.request("GET", "/v1/employers/\(id)", headers: members.auth))
+                return (body["registered_employees"] as? Int, body["compliance_rate_bp"] as? Int)
+            }
+            #expect(try counts(employer) == (0, 0))
+
+            let worker = try members.create(nik: MemberFixtures.nik(serial: 1), [
+                "segment": #""PPU_BU""#, "class": "1", "employer_id": "\(employer)",
+            ])
+            #expect(try counts(employer) == (1, 2500))
+            #expect(try counts(other) == (0, 0))
+
+            // A PBPU member cannot name an employer, so the count stays.
+            let refused = try members.register(nik: MemberFixtures.nik(serial: 2), family: "3507010101200002", ["employer_id": "\(employer)"])
+            #expect(try MemberFixtures.errorCodes(refused) == ["employer_id:not_allowed"])
+            #expect(try counts(employer) == (1, 2500))
+
+            let deactivated = try members.client.request(
+                "POST", "/v1/members/\(worker)/status", headers: members.auth, body: Array(#"{"status":"deactivated","reason":"moved_abroad"}"#.utf8))
+            #expect(deactivated.status == 200, "\(deactivated.text)")
+            #expect(try counts(employer) == (0, 0))
+        }
+    }
+
     @Test("compliance_rate_bp: registered × 10,000 ÷ reported, rounded down, unclamped, nil for 0 reported", arguments: [
         (4, 3, 7500), (2, 3, 15000), (3, 1, 3333), (3, 2, 6666), (1, 0, 0), (7, 7, 10000), (0, 0, nil), (0, 5, nil),
     ] as [(Int64, Int64, Int64?)])

@@ -5,29 +5,66 @@ import SQLite
 import Testing
 
 /// A partner key must not reach another partner's data by any path. Each row is one path,
-/// asked with a key of partner A about partner B's data; every domain adds its paths here
-/// (members, families, validation, reports and import results join as they are built).
+/// asked with a key of partner A about partner B's data; every domain adds its paths here.
+/// Members cover get, list and each filter, history, family cards, registration refusals and
+/// list validation; reports and import results join as they are built.
 @Suite struct ScopeTests {
-    /// Ids the rows refer to: A's tree and B's tree.
+    /// Ids the rows refer to: A's tree and B's tree, and one member registered via each of
+    /// their organizations. The members of `mixedFamily` are A's child's and B's child's.
     struct Trees {
         let ownRoot: Int64
         let ownChild: Int64
         let otherRoot: Int64
         let otherChild: Int64
+        let ownMember: Int
+        let ownChildMember: Int
+        let otherMember: Int
+        let otherChildMember: Int
+
+        static let ownNIK = MemberFixtures.nik(serial: 1)
+        static let otherNIK = MemberFixtures.nik(serial: 3)
+        static let ownFamily = "3507010101200001"
+        static let otherFamily = "3507010101200002"
+        static let mixedFamily = "3507010101200003"
+        static let otherCard = "0000000000003"
     }
 
     struct Row: Sendable, CustomTestStringConvertible {
         let name: String
+        let method: String
         /// The path, given the trees.
         let path: @Sendable (Trees) -> String
+        /// The JSON body, given the trees; empty for none.
+        let body: @Sendable (Trees) -> String
         /// What must hold of the answer to partner A.
         let check: @Sendable (RawClient.Response, Trees) -> Bool
         var testDescription: String { name }
+
+        init(
+            name: String, method: String = "GET", path: @escaping @Sendable (Trees) -> String,
+            body: @escaping @Sendable (Trees) -> String = { _ in "" },
+            check: @escaping @Sendable (RawClient.Response, Trees) -> Bool
+        ) {
+            self.name = name
+            self.method = method
+            self.path = path
+            self.body = body
+            self.check = check
+        }
     }
 
     static func ids(_ response: RawClient.Response) -> Set<Int64> {
         let page = try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]
         return Set((page?["data"] as? [[String: Any]] ?? []).compactMap { ($0["id"] as? Int).map(Int64.init) })
+    }
+
+    static func object(_ response: RawClient.Response) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]) ?? [:]
+    }
+
+    /// The single answer of a one-item validation.
+    static func validation(_ response: RawClient.Response) -> [String: Any] {
+        (object(response)["data"] as? [[String: Any]])?.first ?? [:]
     }
 
     static let rows: [Row] = [
@@ -48,13 +85,101 @@ import Testing
         Row(name: "children of the own organization", path: { "/v1/organizations/\($0.ownRoot)" }) { response, trees in
             response.status == 200 && response.text.contains(#""id":\#(trees.ownChild)"#) && !response.text.contains(#""id":\#(trees.otherChild)"#)
         },
+
+        // Members.
+        Row(name: "get another partner's member", path: { "/v1/members/\($0.otherMember)" }) { response, _ in response.status == 404 },
+        Row(name: "get a member of another partner's sub-organization", path: { "/v1/members/\($0.otherChildMember)" }) { response, _ in
+            response.status == 404
+        },
+        Row(name: "get a member of the own sub-organization", path: { "/v1/members/\($0.ownChildMember)" }) { response, _ in
+            response.status == 200
+        },
+        Row(name: "list members", path: { _ in "/v1/members?limit=500" }) { response, trees in
+            response.status == 200 && ids(response) == [Int64(trees.ownMember), Int64(trees.ownChildMember)]
+        },
+        Row(name: "filter members by the other partner's member's NIK", path: { _ in "/v1/members?nik=\(Trees.otherNIK)" }) { response, _ in
+            response.status == 200 && ids(response).isEmpty
+        },
+        Row(name: "filter members by the own member's NIK", path: { _ in "/v1/members?nik=\(Trees.ownNIK)" }) { response, trees in
+            response.status == 200 && ids(response) == [Int64(trees.ownMember)]
+        },
+        Row(name: "filter members by the other partner's card number", path: { _ in "/v1/members?card_no=\(Trees.otherCard)" }) { response, _ in
+            response.status == 200 && ids(response).isEmpty
+        },
+        Row(name: "filter members by the other partner's family card", path: { _ in "/v1/members?family_card_no=\(Trees.otherFamily)" }) { response, _ in
+            response.status == 200 && ids(response).isEmpty
+        },
+        Row(name: "filter members by a mixed family card", path: { _ in "/v1/members?family_card_no=\(Trees.mixedFamily)" }) { response, trees in
+            response.status == 200 && ids(response) == [Int64(trees.ownChildMember)]
+        },
+        Row(name: "filter members by the other partner as organization", path: { "/v1/members?organization_id=\($0.otherRoot)" }) { response, _ in
+            response.status == 200 && ids(response).isEmpty
+        },
+        Row(name: "filter members by the other partner's sub-organization", path: { "/v1/members?organization_id=\($0.otherChild)" }) { response, _ in
+            response.status == 200 && ids(response).isEmpty
+        },
+        Row(name: "filter members by the other partner's region", path: { _ in "/v1/members?region=52" }) { response, _ in
+            response.status == 200 && ids(response).isEmpty
+        },
+        Row(name: "filter members by status", path: { _ in "/v1/members?status=pending" }) { response, trees in
+            response.status == 200 && ids(response) == [Int64(trees.ownMember), Int64(trees.ownChildMember)]
+        },
+        Row(name: "another partner's member's history", path: { "/v1/members/\($0.otherMember)/history" }) { response, _ in
+            response.status == 404
+        },
+        Row(name: "another partner's family card", path: { _ in "/v1/families/\(Trees.otherFamily)" }) { response, _ in
+            response.status == 404
+        },
+        Row(name: "a family card shared with another partner's member", path: { _ in "/v1/families/\(Trees.mixedFamily)" }) { response, trees in
+            let members = object(response)["members"] as? [[String: Any]] ?? []
+            return response.status == 200 && members.compactMap { $0["id"] as? Int } == [trees.ownChildMember]
+        },
+        // Changes are not a partner's to make at all; were they allowed, B's member would be 404.
+        Row(name: "change another partner's member", method: "PATCH", path: { "/v1/members/\($0.otherMember)" },
+            body: { _ in #"{"address":"x"}"# }) { response, _ in response.status == 403 },
+        Row(name: "deactivate another partner's member", method: "POST", path: { "/v1/members/\($0.otherMember)/status" },
+            body: { _ in #"{"status":"deactivated","reason":"duplicate"}"# }) { response, _ in response.status == 403 },
+        Row(name: "register another partner's member's NIK again", method: "POST", path: { _ in "/v1/members" },
+            body: { _ in String(decoding: MemberFixtures.body(nik: Trees.otherNIK, family: "3507010101209999"), as: UTF8.self) }) { response, _ in
+            response.status == 409 && !object(response).keys.contains("existing_id")
+        },
+        Row(name: "register another partner's member's card number again", method: "POST", path: { _ in "/v1/members" },
+            body: { _ in
+                String(decoding: MemberFixtures.body(nik: MemberFixtures.nik(serial: 9), family: "3507010101209999", ["card_no": "\"\(Trees.otherCard)\""]),
+                       as: UTF8.self)
+            }) { response, _ in
+            response.status == 409 && !object(response).keys.contains("existing_id")
+        },
+        Row(name: "register via another partner's organization", method: "POST", path: { _ in "/v1/members" },
+            body: { trees in
+                String(decoding: MemberFixtures.body(nik: MemberFixtures.nik(serial: 9), family: "3507010101209999",
+                                                     ["registered_via": #"{"organization_id":\#(trees.otherChild)}"#]), as: UTF8.self)
+            }) { response, _ in
+            response.status == 422 && response.text.contains(#""field":"registered_via.organization_id","code":"not_found""#)
+        },
+        // Validation says of B's member only that the NIK is registered, and its status: no id,
+        // no comparison, and not B's member's name ("Rahma Wati").
+        Row(name: "validate another partner's member's NIK", method: "POST", path: { _ in "/v1/members/validate" },
+            body: { _ in #"{"items":[{"nik":"\#(Trees.otherNIK)","full_name":"Someone Else","birth_date":"1990-01-01"}]}"# }) { response, _ in
+            let item = validation(response)
+            return response.status == 200 && item["registered"] as? Bool == true && item["status"] as? String == "pending"
+                && !item.keys.contains("member_id") && !item.keys.contains("mismatches") && !response.text.contains("Rahma")
+        },
+        Row(name: "validate the own member's NIK", method: "POST", path: { _ in "/v1/members/validate" },
+            body: { _ in #"{"items":[{"nik":"\#(Trees.ownNIK)","full_name":"Someone Else"}]}"# }) { response, trees in
+            let item = validation(response)
+            return response.status == 200 && item["registered"] as? Bool == true && item["member_id"] as? Int == trees.ownMember
+                && item["mismatches"] as? [String] == ["full_name"]
+        },
     ]
 
     @Test("partner A cannot see partner B's data", arguments: rows)
     func isolation(_ row: Row) async throws {
         try await withTestApplication { application, port in
-            let trees = try application.database.writeSync { connection -> Trees in
-                for (code, level, parent) in [("35", "province", nil), ("3507", "regency", "35"), ("52", "province", nil), ("5203", "regency", "52")] as [(String, String, String?)] {
+            let organizations = try application.database.writeSync { connection -> (Int64, Int64, Int64, Int64) in
+                for (code, level, parent) in [
+                    ("35", "province", nil), ("3507", "regency", "35"), ("350701", "district", "3507"), ("52", "province", nil), ("5203", "regency", "52"),
+                ] as [(String, String, String?)] {
                     try connection.execute("INSERT INTO regions (code, name, level, parent_code) VALUES (?, ?, ?, ?)",
                                            [.text(code), .text(code), .text(level), SQLiteValue(parent)])
                 }
@@ -68,10 +193,26 @@ import Testing
                 let ownChild = try insert("LAZISNU Kabupaten Malang", "zakat_body", ownRoot, "3507")
                 let otherRoot = try insert("PCNU Lombok Timur", "ormas", nil, "5203")
                 let otherChild = try insert("LAZISNU Lombok Timur", "zakat_body", otherRoot, "5203")
-                return Trees(ownRoot: ownRoot, ownChild: ownChild, otherRoot: otherRoot, otherChild: otherChild)
+                return (ownRoot, ownChild, otherRoot, otherChild)
             }
+            // Members registered by an officer via each organization; B's live in B's region.
+            let officer = MemberFixtures(
+                client: try RawClient(port: port),
+                auth: ["Authorization": "Bearer \(try application.issueKey(role: .officer, name: "officer"))"])
+            func member(_ serial: Int, via organization: Int64, family: String, _ fields: [String: String] = [:]) throws -> Int {
+                try officer.create(nik: MemberFixtures.nik(serial: serial), family: family, fields.merging([
+                    "registered_via": #"{"organization_id":\#(organization)}"#, "full_name": serial > 2 ? #""Rahma Wati""# : #""Siti Aminah""#,
+                ]) { $1 })
+            }
+            let trees = Trees(
+                ownRoot: organizations.0, ownChild: organizations.1, otherRoot: organizations.2, otherChild: organizations.3,
+                ownMember: try member(1, via: organizations.0, family: Trees.ownFamily, ["card_no": #""0000000000001""#]),
+                ownChildMember: try member(2, via: organizations.1, family: Trees.mixedFamily, ["relationship": #""spouse""#]),
+                otherMember: try member(3, via: organizations.2, family: Trees.otherFamily, ["card_no": "\"\(Trees.otherCard)\"", "region_code": #""5203""#]),
+                otherChildMember: try member(4, via: organizations.3, family: Trees.mixedFamily, ["region_code": #""5203""#]))
             let partnerA = try application.issueKey(role: .partner, name: "A", organizationID: trees.ownRoot)
-            let response = try RawClient(port: port).request("GET", row.path(trees), headers: ["Authorization": "Bearer \(partnerA)"])
+            let response = try RawClient(port: port).request(
+                row.method, row.path(trees), headers: ["Authorization": "Bearer \(partnerA)"], body: Array(row.body(trees).utf8))
             #expect(row.check(response, trees), "\(row.name): \(response.status) \(response.text)")
         }
     }
