@@ -179,13 +179,17 @@ public final class DatabasePool: Sendable {
     /// from a pool closure (it would wait for itself).
     public func close() {
         closed.store(true, ordering: .relaxed)
-        let writerWasOpen = writerQueue.close(consumers: 1)
+        // Readers and the checkpointer first, the writer last: SQLite copies the log into the
+        // database file and deletes it only when the last connection to close can write, so a
+        // backup of the file alone after shutdown holds everything.
         let readersWereOpen = readerQueue.close(consumers: readerCount)
         checkpointQueue.close(consumers: 1)
-        guard writerWasOpen || readersWereOpen else { return }
-        for _ in 0..<threadCount {
+        guard readersWereOpen else { return }
+        for _ in 0..<(threadCount - 1) {
             threadsFinished.wait()
         }
+        writerQueue.close(consumers: 1)
+        threadsFinished.wait()
     }
 
     // MARK: - Jobs
