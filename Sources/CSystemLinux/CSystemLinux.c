@@ -26,3 +26,7 @@ int csl_epoll_wait(int epfd, uint64_t *tokens, uint32_t *events, int max_events,
 int csl_eventfd(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
 
 int csl_accept_nonblocking(int fd) { return accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC); }
+
+int csl_malloc_keep_free(int trim_threshold, int mmap_threshold) {
+    return mallopt(M_TRIM_THRESHOLD, trim_threshold) && mallopt(M_MMAP_THRESHOLD, mmap_threshold);
+}

@@ -26,7 +26,7 @@ import Testing
     @Test("the write-ahead log stays bounded: checkpoints run and the log starts over")
     func walStaysBounded() async throws {
         try await withTemporaryDatabase { path in
-            let pool = try DatabasePool(path: path, readers: 1)
+            let pool = try DatabasePool(path: path, readers: 1, checkpointFrames: 1_000)
             defer { pool.close() }
             try await pool.write { try $0.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, body BLOB)") }
             // 6,000 commits of one 4 KiB row each: about 50 MB of log without checkpoints.

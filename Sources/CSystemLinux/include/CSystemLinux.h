@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <malloc.h>
 
 static const uint32_t CSL_EPOLLIN = EPOLLIN;
 static const uint32_t CSL_EPOLLOUT = EPOLLOUT;
@@ -14,6 +15,10 @@ static const uint32_t CSL_EPOLLERR = EPOLLERR;
 static const uint32_t CSL_EPOLLHUP = EPOLLHUP;
 static const uint32_t CSL_EPOLLRDHUP = EPOLLRDHUP;
 static const uint32_t CSL_EPOLLEXCLUSIVE = EPOLLEXCLUSIVE;
+
+/// mallopt(M_TRIM_THRESHOLD, …) and mallopt(M_MMAP_THRESHOLD, …); the constants are
+/// macros Swift cannot see. Returns 1 when both were accepted.
+int csl_malloc_keep_free(int trim_threshold, int mmap_threshold);
 
 /// epoll_create1(EPOLL_CLOEXEC).
 int csl_epoll_create(void);

@@ -77,10 +77,20 @@ public final class Authenticator: Sendable {
         return key.principal
     }
 
+    /// Without spaces and tabs (RFC 9110 OWS) at either end; Foundation's bridged trimming
+    /// cost more than the rest of authentication, on every request.
+    private static func trimmingWhitespace(_ text: Substring) -> Substring {
+        let isWhitespace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = text.firstIndex(where: { !isWhitespace($0) }),
+              let last = text.lastIndex(where: { !isWhitespace($0) })
+        else { return "" }
+        return text[first...last]
+    }
+
     private func bearer(_ authorization: String) async throws(AppError) -> StoredKey {
         let parts = authorization.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer",
-              let token = APIKeyToken(parsing: String(parts[1]).trimmingCharacters(in: .whitespaces)),
+              let token = APIKeyToken(parsing: String(Self.trimmingWhitespace(parts[1]))),
               let key = await key(token.keyID),
               ConstantTime.equals(token.secretHash, key.secretHash)
         else { throw .unauthenticated }

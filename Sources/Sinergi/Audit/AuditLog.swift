@@ -20,7 +20,7 @@ public final class AuditLog: Sendable {
     public func record(_ entry: AuditEntry) async throws {
         // Stamped when the read happened, not when its batch runs.
         let time = Timestamp.now()
-        try await writes.write { connection in
+        try await writes.append { connection in
             try AuditRepository.insert(connection, entry, at: time)
         }
     }

@@ -55,29 +55,53 @@ struct MemberRepository: Sendable {
         var eventID: Int64?
     }
 
+    /// The encrypted and indexed forms of a registration's NIK and phone, computed before the
+    /// write so that the writer does no cryptography.
+    struct Sealed: Sendable {
+        let nikIndex: [UInt8]
+        let nik: [UInt8]
+        let phone: [UInt8]?
+    }
+
+    func seal(_ member: NewMember) -> Sealed {
+        Sealed(
+            nikIndex: protection.blindIndex(member.nik.digits), nik: protection.seal(member.nik.digits),
+            phone: member.phone.map(protection.seal))
+    }
+
+    /// Inserts the member; nil when its NIK or card number is registered already (a unique
+    /// index said so, without a lookup first). The result is built from what was written.
     func insert(
-        _ member: NewMember, status: MemberStatus, activeFrom: CalendarDate?, today: CalendarDate, now: String,
+        _ member: NewMember, sealed: Sealed, status: MemberStatus, activeFrom: CalendarDate?, today: CalendarDate, now: String,
         in connection: Connection
-    ) throws -> Member {
-        try connection.fetchOne("""
+    ) throws -> Member? {
+        let facilitySince = member.facilityID == nil ? nil : today.description
+        guard let (id, effectiveStatus) = try connection.fetchOne("""
             INSERT INTO members (nik_index, nik_sealed, card_no, full_name, birth_date, sex, family_card_no, relationship,
                 segment, class, region_code, address, phone_sealed, facility_id, employer_id, status, active_from,
                 class_since, facility_since, registered_at, registered_organization_id, registered_event_id,
                 registered_cadre_id, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            RETURNING \(Self.columns)
+            ON CONFLICT DO NOTHING
+            RETURNING id, \(Self.statusSQL)
             """,
-            [.blob(protection.blindIndex(member.nik.digits)), .blob(protection.seal(member.nik.digits)),
-             SQLiteValue(member.cardNo), .text(member.fullName), .text(member.birthDate.description),
-             .text(member.sex.rawValue), .text(member.familyCardNo), .text(member.relationship.rawValue),
-             .text(member.segment.rawValue), .integer(Int64(member.memberClass)), .text(member.regionCode),
-             SQLiteValue(member.address), member.phone.map { .blob(protection.seal($0)) } ?? .null,
-             SQLiteValue(member.facilityID), SQLiteValue(member.employerID), .text(status.rawValue),
-             SQLiteValue(activeFrom?.description), .text(today.description),
-             member.facilityID == nil ? .null : .text(today.description), .text(today.description),
-             SQLiteValue(member.registeredVia.organizationID), SQLiteValue(member.registeredVia.eventID),
-             SQLiteValue(member.registeredVia.cadreID), .text(now), .text(now)],
-            map: decode)!
+            [.blob(sealed.nikIndex), .blob(sealed.nik), SQLiteValue(member.cardNo), .text(member.fullName),
+             .text(member.birthDate.description), .text(member.sex.rawValue), .text(member.familyCardNo),
+             .text(member.relationship.rawValue), .text(member.segment.rawValue), .integer(Int64(member.memberClass)),
+             .text(member.regionCode), SQLiteValue(member.address), SQLiteValue(sealed.phone), SQLiteValue(member.facilityID),
+             SQLiteValue(member.employerID), .text(status.rawValue), SQLiteValue(activeFrom?.description), .text(today.description),
+             SQLiteValue(facilitySince), .text(today.description), SQLiteValue(member.registeredVia.organizationID),
+             SQLiteValue(member.registeredVia.eventID), SQLiteValue(member.registeredVia.cadreID), .text(now), .text(now)],
+            map: { ($0.int64(at: 0), MemberStatus(rawValue: $0.string(at: 1)) ?? status) })
+        else { return nil }
+        return Member(
+            id: id, nik: member.nik.digits, cardNo: member.cardNo, fullName: member.fullName,
+            birthDate: member.birthDate.description, sex: member.sex, familyCardNo: member.familyCardNo,
+            relationship: member.relationship, segment: member.segment, memberClass: member.memberClass,
+            regionCode: member.regionCode, address: member.address, phone: member.phone, facilityID: member.facilityID,
+            employerID: member.employerID, status: effectiveStatus, statusReason: nil, classSince: today.description,
+            facilitySince: facilitySince, registeredAt: today.description, registeredVia: member.registeredVia, version: 1,
+            createdAt: now, updatedAt: now)
     }
 
     func find(_ id: Int64, scope: Scope, in connection: Connection) throws -> Member? {

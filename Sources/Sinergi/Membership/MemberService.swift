@@ -47,36 +47,44 @@ public struct MemberService: Sendable {
         }
         let member = draft
         let repository = repository
-        return try await writes.write { connection in
+        // Everything that needs no write lock happens here, on the caller's thread: the
+        // references (rows that are never deleted) and the region lookups behind the warnings,
+        // and the encryption. The writer, which every registration waits for, does only the
+        // family rule, the insert and the history.
+        let warnings = try database.readHere { connection in
             try Self.checkReferences(member, scope: scope, in: connection)
-            var errors: [Problem.FieldError] = []
+            return try Self.warnings(for: member, in: connection)
+        }
+        let sealed = repository.seal(member)
+        let created = try await writes.write { connection -> Member in
             if member.segment == .pbpu,
                let familyClass = try repository.familyClass(member.familyCardNo, excluding: nil, in: connection),
                familyClass != member.memberClass {
-                errors.append(.init(
+                throw AppError.invalid([.init(
                     field: "class", code: "family_class_mismatch",
-                    message: "PBPU members of this family card are in class \(familyClass); a PBPU family shares one class"))
+                    message: "PBPU members of this family card are in class \(familyClass); a PBPU family shares one class")])
             }
-            if !errors.isEmpty { throw AppError.invalid(errors) }
-            if let holder = try repository.holder(of: member.nik, scope: scope, in: connection) {
-                throw AppError.duplicate("This NIK is registered already.", existingID: holder.isInScope ? holder.id : nil)
-            }
-            if let cardNo = member.cardNo, let holder = try repository.holder(ofCard: cardNo, scope: scope, in: connection) {
-                throw AppError.duplicate("This card number is registered already.", existingID: holder.isInScope ? holder.id : nil)
-            }
-            let warnings = try Self.warnings(for: member, in: connection)
             let today = CalendarDate.today()
             let now = Timestamp.now()
             let (status, activeFrom) = MemberStatus.initial(for: member.segment, registeredOn: today)
-            let created = try repository.insert(member, status: status, activeFrom: activeFrom, today: today, now: now, in: connection)
+            guard let created = try repository.insert(
+                member, sealed: sealed, status: status, activeFrom: activeFrom, today: today, now: now, in: connection)
+            else {
+                if let holder = try repository.holder(of: member.nik, scope: scope, in: connection) {
+                    throw AppError.duplicate("This NIK is registered already.", existingID: holder.isInScope ? holder.id : nil)
+                }
+                let holder = try member.cardNo.flatMap { try repository.holder(ofCard: $0, scope: scope, in: connection) }
+                throw AppError.duplicate("This card number is registered already.", existingID: holder?.isInScope == true ? holder?.id : nil)
+            }
             try repository.recordHistory(
                 MemberChange(field: .status, oldValue: nil, newValue: status.rawValue), memberID: created.id, by: principal,
                 requestID: requestID, now: now, in: connection)
             try AuditLog.insert(
                 AuditEntry(principal: principal, action: "create", resourceType: "member", resourceID: String(created.id), requestID: requestID),
                 into: connection)
-            return (created, warnings)
+            return created
         }
+        return (created, warnings)
     }
 
     /// The NIK against the record and the region list: warnings, never refusals.

@@ -68,7 +68,9 @@ public enum SyntheticRegistry {
                     member.nik = NIK.synthetic(member.nik, district: ordinal / 9_999 % 99 + 1, serial: ordinal % 9_999 + 1)
                     if member.cardNo != nil { member.cardNo = "0009" + String(ordinal).leftPadded(to: 9) }
                     let (status, activeFrom) = MemberStatus.initial(for: member.segment, registeredOn: registeredOn)
-                    _ = try repository.insert(member, status: status, activeFrom: activeFrom, today: registeredOn, now: now, in: connection)
+                    _ = try repository.insert(
+                        member, sealed: repository.seal(member), status: status, activeFrom: activeFrom, today: registeredOn,
+                        now: now, in: connection)
                 }
             }
             written += rows
