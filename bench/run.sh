@@ -17,6 +17,7 @@
 # same load with bodies of its contract (bench/wrk/post_member.lua). GET is the harness's
 # script unchanged: a random id in 1..MEMBERS.
 #
+# Also times POST /v1/members/validate with 10,000 real NIKs (bench/validate.py) in each round.
 # Prints the table; copy it into bench/RESULTS.md with the date and the ratios.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -112,6 +113,9 @@ for round in $(seq 1 "$rounds"); do
     echo "# round $round: $server (pid $pid)"
     SERVER_PID=$pid SCENARIOS=$server_scenarios RESULTS_TSV=$tsv RAW_DIR=$out/raw BENCH_TOKEN=$token \
       MEMBER_MAX_ID=$members "$runner" "http://127.0.0.1:$port" "$server" || echo "bench failed for $server" >&2
+    if [[ $server == sinergi ]]; then
+      python3 "$here/validate.py" "http://127.0.0.1:$port" "$token" 3 | tee -a "$out/validate.txt"
+    fi
     stop
   done
 done
@@ -130,4 +134,6 @@ for (sc, label, conns), v in sorted(groups.items(), key=lambda kv: ("healthz get
     print(f"| {sc} | {label} | {conns} | {med(0):,.0f} | {' / '.join(f'{x[0]:,.0f}' for x in v)} | {med(1):.2f} | {med(2):.2f} | {sum(x[3]+x[4] for x in v)} | {rss:.1f} |")
 PY
 cat "$out/summary.md"
+echo
+cat "$out/validate.txt"
 echo "results: $out"

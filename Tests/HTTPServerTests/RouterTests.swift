@@ -118,6 +118,9 @@ struct RouterTests {
         let router = makeRouter()
         #expect(router.match(method: .get, path: "/v1/members/me").found?.route.pattern.description == "/v1/members/me")
         #expect(router.match(method: .get, path: "/v1/members/mine").found?.route.pattern.description == "/v1/members/{id}")
+        // The static path owns its methods: DELETE /v1/members/{id} does not take "me".
+        #expect(router.match(method: .delete, path: "/v1/members/me").allow == [.get, .head])
+        #expect(router.match(method: .delete, path: "/v1/members/mine").found?.route.pattern.description == "/v1/members/{id}")
     }
 
     @Test("tries parameter routes in registration order")

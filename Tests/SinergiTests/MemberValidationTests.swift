@@ -39,7 +39,7 @@ import Testing
                 {"nik":"3507011013810001"},
                 {"nik":"12"},
                 {"full_name":"Tanpa NIK"},
-                42,
+                {"nik":null},
                 {"nik":"\(MemberFixtures.nik(serial: 3))","full_name":"Belum Terdaftar"},
                 {"nik":"\(MemberFixtures.nik(serial: 2))"}
                 ]}
@@ -60,8 +60,8 @@ import Testing
                 #expect(item["status"] as? String == "pending", "\(index)")
                 #expect(item["mismatches"] as? [String] == mismatches, "\(index)")
             }
-            // Refused NIKs, a missing NIK, an item that is not an object: nik_valid false with
-            // the code registration would refuse with, and nothing about the registry.
+            // Refused NIKs, a missing or null NIK: nik_valid false with the code registration
+            // would refuse with, and nothing about the registry.
             for (index, code) in [(4, "invalid_birth_date"), (5, "invalid_length"), (6, "required"), (7, "required")] {
                 let item = items[index]
                 #expect(item["nik_valid"] as? Bool == false, "\(index)")
@@ -80,6 +80,11 @@ import Testing
 
             #expect(try Self.summary(response) == ["items": 10, "nik_invalid": 4, "registered": 5, "not_registered": 1])
             #expect(!response.text.contains(registered), "the answer never repeats a NIK")
+
+            // A line that is not an object, or a field of the wrong type, makes the request malformed.
+            let malformed = try Self.validate(members, #"{"items":[{"nik":"\#(registered)"},42,{"nik":7}]}"#)
+            #expect(malformed.status == 422)
+            #expect(Set(try MemberFixtures.errorCodes(malformed)) == ["items[1]:invalid_type", "items[2].nik:invalid_type"])
         }
     }
 

@@ -56,16 +56,16 @@ public struct Router: Sendable {
     public mutating func delete(_ pattern: String, handler: @escaping Handler) { add(.delete, pattern, handler: handler) }
 
     /// Resolves a request; HEAD falls back to GET (RFC 9110 §9.3.2).
+    ///
+    /// A path that a static route names belongs to the static routes alone, as OpenAPI matches
+    /// concrete paths before templated ones: with `POST /v1/members/validate` beside
+    /// `PATCH /v1/members/{id}`, `PATCH /v1/members/validate` is 405, not a member named
+    /// "validate".
     public func match(method: HTTPMethod, path: String) -> Match {
         var candidates: [(Route, [String: String])] = []
         if let indexes = staticRoutes[path] {
             candidates = indexes.map { (routes[$0], [:]) }
-            // The common case costs one dictionary lookup.
-            if let hit = candidates.first(where: { $0.0.method == method }) { return .found(hit.0, parameters: [:]) }
-        }
-        // A static path may also match parameter routes of other methods
-        // (`GET /v1/members/me` beside `DELETE /v1/members/{id}`).
-        if !parameterRoutes.isEmpty, let segments = Self.decodedSegments(path) {
+        } else if !parameterRoutes.isEmpty, let segments = Self.decodedSegments(path) {
             for index in parameterRoutes {
                 if let parameters = routes[index].pattern.match(segments) {
                     candidates.append((routes[index], parameters))

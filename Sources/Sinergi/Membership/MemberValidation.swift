@@ -81,14 +81,22 @@ struct MemberValidationRoute: Sendable {
             try input.finish()
             return []
         }
-        try input.finish()
-        return values.map { value in
-            guard case .object(let object) = value else { return Item() }
-            func text(_ name: String) -> String? {
-                if case .string(let text)? = object[name] { text } else { nil }
+        // A line whose NIK is missing or malformed is answered in its place; a line that is
+        // not an object, or a field of the wrong type, is a malformed request.
+        var items: [Item] = []
+        items.reserveCapacity(values.count)
+        for (index, value) in values.enumerated() {
+            guard case .object(let object) = value else {
+                input.fail("items[\(index)]", code: "invalid_type", message: "must be an object {nik, full_name?, birth_date?}")
+                continue
             }
-            return Item(nik: text("nik"), fullName: text("full_name"), birthDate: text("birth_date"))
+            var line = JSONInput(object: object, prefix: "items[\(index)]")
+            items.append(Item(nik: line.string("nik", maxLength: 64), fullName: line.string("full_name", maxLength: 200),
+                              birthDate: line.string("birth_date", maxLength: 64)))
+            input.absorb(line)
         }
+        try input.finish()
+        return items
     }
 }
 
