@@ -82,9 +82,11 @@ import Testing
             #expect(!response.text.contains(registered), "the answer never repeats a NIK")
 
             // A line that is not an object, or a field of the wrong type, makes the request malformed.
-            let malformed = try Self.validate(members, #"{"items":[{"nik":"\#(registered)"},42,{"nik":7}]}"#)
+            let malformed = try Self.validate(members, #"{"items":[{"nik":"\#(registered)"},42,{"nik":7},{"birth_date":"1981-02-30"}]}"#)
             #expect(malformed.status == 422)
-            #expect(Set(try MemberFixtures.errorCodes(malformed)) == ["items[1]:invalid_type", "items[2].nik:invalid_type"])
+            #expect(Set(try MemberFixtures.errorCodes(malformed)) == [
+                "items[1]:invalid_type", "items[2].nik:invalid_type", "items[3].birth_date:invalid_format",
+            ])
         }
     }
 

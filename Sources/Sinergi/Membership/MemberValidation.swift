@@ -82,7 +82,8 @@ struct MemberValidationRoute: Sendable {
             return []
         }
         // A line whose NIK is missing or malformed is answered in its place; a line that is
-        // not an object, or a field of the wrong type, is a malformed request.
+        // not an object, a field of the wrong type or a birth date that is no date is a
+        // malformed request.
         var items: [Item] = []
         items.reserveCapacity(values.count)
         for (index, value) in values.enumerated() {
@@ -92,7 +93,7 @@ struct MemberValidationRoute: Sendable {
             }
             var line = JSONInput(object: object, prefix: "items[\(index)]")
             items.append(Item(nik: line.string("nik", maxLength: 64), fullName: line.string("full_name", maxLength: 200),
-                              birthDate: line.string("birth_date", maxLength: 64)))
+                              birthDate: line.date("birth_date")?.description))
             input.absorb(line)
         }
         try input.finish()
