@@ -17,6 +17,10 @@ public final class DatabasePool: Sendable {
     private let writerQueue: JobQueue
     private let readerQueue: JobQueue
     private let checkpointQueue: JobQueue
+    private let checkpoints: Counter
+
+    /// Checkpoints finished so far (the writer's final pass included), for tests.
+    public var checkpointCount: Int { checkpoints.value }
     /// Signalled by each connection thread once it has closed its connection and is exiting.
     private let threadsFinished: DispatchSemaphore
     private let threadCount: Int
@@ -37,6 +41,7 @@ public final class DatabasePool: Sendable {
         let readerQueue = JobQueue()
         let checkpointQueue = JobQueue()
         let checkpointRequested = Atomic<Bool>(false)
+        let checkpoints = Counter()
         let threadsFinished = DispatchSemaphore(value: 0)
         var started = 0
 
@@ -69,6 +74,7 @@ public final class DatabasePool: Sendable {
                         // that is left; its next commit can then restart the log.
                         try? writerQueue.submit { writer in
                             try? writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                            checkpoints.increment()
                             checkpointRequested.store(false, ordering: .releasing)
                         }
                     }
@@ -113,6 +119,7 @@ public final class DatabasePool: Sendable {
         self.writerQueue = writerQueue
         self.readerQueue = readerQueue
         self.checkpointQueue = checkpointQueue
+        self.checkpoints = checkpoints
         self.threadsFinished = threadsFinished
         self.threadCount = started
         self.busyTimeout = busyTimeout
@@ -291,5 +298,16 @@ private final class Outcome<Value: Sendable>: Sendable {
     func wait() -> Result<Value, any Error> {
         delivered.wait()
         return result.withLock { $0! }
+    }
+}
+
+/// A count shared with the closures of the pool's threads.
+private final class Counter: Sendable {
+    private let count = Atomic<Int>(0)
+
+    var value: Int { count.load(ordering: .relaxed) }
+
+    func increment() {
+        count.add(1, ordering: .relaxed)
     }
 }
