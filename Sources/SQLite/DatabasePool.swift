@@ -35,7 +35,7 @@ public final class DatabasePool: Sendable {
     /// `checkpointFrames` log frames (pages) start a checkpoint. SQLite's own default is 1,000;
     /// 10,000 (about 40 MiB of log) means fewer pauses of the writer for the final copy and
     /// its sync, where a burst of registrations would otherwise pause several times a second.
-    public init(path: String, readers: Int = 4, busyTimeout: Duration = .seconds(5), checkpointFrames: Int = 10_000) throws {
+    public init(path: String, readers: Int = 4, busyTimeout: Duration = .seconds(5), checkpointFrames: Int = 1_000) throws {
         precondition(readers >= 1, "a DatabasePool needs at least one reader")
         let writerQueue = JobQueue()
         let readerQueue = JobQueue()
@@ -65,9 +65,11 @@ public final class DatabasePool: Sendable {
                         // PASSIVE copies what it can without blocking the writer or readers.
                         // The writer appends meanwhile, so each pass leaves what arrived during
                         // it; a few passes bring that down to a little.
-                        for _ in 0..<8 {
+                        // Each pass also syncs the log, so the writer's final pass has only the
+                        // last few pages to sync and copy: it pauses the writer for that long.
+                        for _ in 0..<16 {
                             let left = try? connection.fetchOne("PRAGMA wal_checkpoint(PASSIVE)") { $0.int(at: 1) - $0.int(at: 2) }
-                            guard let left, left > checkpointFrames / 10 else { break }
+                            guard let left, left > 64 else { break }
                         }
                         // A log that is never wholly copied is never started over, and would
                         // grow without end. The writer, between two jobs, copies the little
