@@ -35,7 +35,7 @@ public final class DatabasePool: Sendable {
     /// `checkpointFrames` log frames (pages) start a checkpoint. SQLite's own default is 1,000;
     /// 10,000 (about 40 MiB of log) means fewer pauses of the writer for the final copy and
     /// its sync, where a burst of registrations would otherwise pause several times a second.
-    public init(path: String, readers: Int = 4, busyTimeout: Duration = .seconds(5), checkpointFrames: Int = 1_000) throws {
+    public init(path: String, readers: Int = 4, busyTimeout: Duration = .seconds(5), checkpointFrames: Int = 10_000) throws {
         precondition(readers >= 1, "a DatabasePool needs at least one reader")
         let writerQueue = JobQueue()
         let readerQueue = JobQueue()
@@ -54,9 +54,6 @@ public final class DatabasePool: Sendable {
             name: "SQLite writer", queue: writerQueue, finished: threadsFinished,
             open: {
                 let connection = try Connection(path: path, busyTimeout: busyTimeout)
-                // 32 MiB of page cache instead of 2: inserts touch random leaves of the unique
-                // indexes, and the writer would otherwise read most of them again every time.
-                try connection.execute("PRAGMA cache_size = -32768")
                 try connection.onWALCommit { frames in
                     guard frames >= checkpointFrames,
                           !checkpointRequested.exchange(true, ordering: .acquiringAndReleasing)
