@@ -15,7 +15,7 @@ public final class Application: Sendable {
     public let logger: Logger
     /// Encryption and blind indexes for personal data.
     public let protection: DataProtection
-    /// Batched writes: many requests' changes per transaction, each answered after COMMIT.
+    /// Batched writes: several requests' changes per transaction, each answered after COMMIT.
     public let writes: GroupCommit
     /// Reads of personal data, recorded through `writes`.
     public let audit: AuditLog
@@ -67,8 +67,13 @@ public final class Application: Sendable {
             throw error
         }
 
-        writes = GroupCommit(database: database)
-        audit = AuditLog(writes: writes)
+        // Changes go in batches of at most four. With one batch per burst, every client of a
+        // burst waits for all of it and the writer idles while they send their next request;
+        // small batches overlap the two (POST /v1/members at 16 connections: 6,300/s with
+        // batches of up to 512, 7,500-8,000/s with 4, 7,400 with 8, 6,600 with 2). Audit
+        // records of reads are tiny jobs, and share as many to a commit as arrive.
+        writes = GroupCommit(database: database, maxBatch: 4)
+        audit = AuditLog(writes: GroupCommit(database: database))
         let access = Access(
             authenticator: authenticator,
             rateLimiter: RateLimiter(ratePerSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst))
