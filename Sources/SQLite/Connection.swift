@@ -177,6 +177,18 @@ public final class Connection {
         return statement
     }
 
+    // MARK: - Files
+
+    /// Grows the database file `bytes` at a time (SQLITE_FCNTL_CHUNK_SIZE) instead of page by
+    /// page, so that a checkpoint seldom changes the file's size, whose metadata a sync must
+    /// then write too.
+    public func setFileChunkSize(_ bytes: Int32) throws {
+        let database = try requireHandle()
+        var size = bytes
+        let resultCode = sqlite3_file_control(database, "main", SQLITE_FCNTL_CHUNK_SIZE, &size)
+        guard resultCode == SQLITE_OK else { throw SQLiteError(resultCode: resultCode, database: database, sql: nil) }
+    }
+
     // MARK: - WAL
 
     /// Calls `handler` after each commit with the number of frames in the write-ahead log, on

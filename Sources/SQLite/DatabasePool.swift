@@ -17,6 +17,8 @@ public final class DatabasePool: Sendable {
     private let writerQueue: JobQueue
     private let readerQueue: JobQueue
     private let checkpointQueue: JobQueue
+    /// The database file grows by this much at a time.
+    static let fileChunkBytes: Int32 = 16 << 20
     private let checkpoints: Counter
 
     /// Checkpoints finished so far (the writer's final pass included), for tests.
@@ -57,6 +59,7 @@ public final class DatabasePool: Sendable {
             name: "SQLite writer", queue: writerQueue, finished: threadsFinished,
             open: {
                 let connection = try Connection(path: path, busyTimeout: busyTimeout)
+                try connection.setFileChunkSize(Self.fileChunkBytes)
                 try connection.onWALCommit { frames in
                     guard frames >= checkpointFrames,
                           !checkpointRequested.exchange(true, ordering: .acquiringAndReleasing)
@@ -67,7 +70,7 @@ public final class DatabasePool: Sendable {
                         // it; a few passes bring that down to a little.
                         // Each pass also syncs the log, so the writer's final pass has only the
                         // last few pages to sync and copy: it pauses the writer for that long.
-                        for _ in 0..<16 {
+                        for _ in 0..<64 {
                             let left = try? connection.fetchOne("PRAGMA wal_checkpoint(PASSIVE)") { $0.int(at: 1) - $0.int(at: 2) }
                             guard let left, left > 64 else { break }
                         }
@@ -90,7 +93,11 @@ public final class DatabasePool: Sendable {
             started += 1
             if case .failure(let error) = Self.startThread(
                 name: "SQLite checkpointer", queue: checkpointQueue, finished: threadsFinished,
-                open: { try Connection(path: path, busyTimeout: busyTimeout) }
+                open: {
+                    let connection = try Connection(path: path, busyTimeout: busyTimeout)
+                    try connection.setFileChunkSize(Self.fileChunkBytes)
+                    return connection
+                }
             ) {
                 failure = error
             }
