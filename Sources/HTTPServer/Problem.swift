@@ -14,6 +14,20 @@ public struct Problem: Error, Sendable {
             self.code = code
             self.message = message
         }
+
+        /// `[{"field","code","message"}, …]`, the shape of `errors` and of other lists of
+        /// remarks about fields, such as a registration's warnings.
+        public static func write(_ errors: [FieldError], into json: inout JSONWriter) {
+            json.beginArray()
+            for error in errors {
+                json.beginObject()
+                json.field("field", error.field)
+                json.field("code", error.code)
+                json.field("message", error.message)
+                json.endObject()
+            }
+            json.endArray()
+        }
     }
 
     /// A URI reference naming the problem type, listed in docs/errors.md.
@@ -60,15 +74,7 @@ public struct Problem: Error, Sendable {
         for (name, value) in extensions { json.field(name, value) }
         if !errors.isEmpty {
             json.key("errors")
-            json.beginArray()
-            for error in errors {
-                json.beginObject()
-                json.field("field", error.field)
-                json.field("code", error.code)
-                json.field("message", error.message)
-                json.endObject()
-            }
-            json.endArray()
+            FieldError.write(errors, into: &json)
         }
         json.endObject()
         return json.bytes

@@ -35,6 +35,20 @@ func exitWithMessage(_ message: String, code: Int32 = 2) -> Never {
     exit(code)
 }
 
+/// The result of `body`, or an exit: code 2 with the message of a bad setting or migration
+/// (they name what to fix), `code` with `message(error)` for any other failure.
+func exitingOnError<T>(code: Int32 = 2, _ message: (any Error) -> String, _ body: () throws -> T) -> T {
+    do {
+        return try body()
+    } catch let error as ConfigError {
+        exitWithMessage(error.description)
+    } catch let error as MigrationError {
+        exitWithMessage(error.description)
+    } catch {
+        exitWithMessage(message(error), code: code)
+    }
+}
+
 /// Routes swift-log to JSON lines on standard error at the configured level.
 func makeLogger(config: Config) -> Logger {
     let level = Logger.Level(rawValue: config.logLevel) ?? .info

@@ -30,17 +30,11 @@ struct Keys: ParsableCommand {
             let config = try global.loadConfig()
             // Logs go to standard error, so a script can capture the key from standard output.
             let logger = makeLogger(config: config)
-            do {
+            exitingOnError(code: 1, { "cannot create the key: \($0)" }) {
                 let application = try Application(config: config, logger: logger)
                 defer { application.close() }
                 print(try application.issueKey(role: role, name: name, organizationID: organization))
                 JSONLogHandler.flush()
-            } catch let error as ConfigError {
-                exitWithMessage(error.description)
-            } catch let error as MigrationError {
-                exitWithMessage(error.description)
-            } catch {
-                exitWithMessage("cannot create the key: \(error)", code: 1)
             }
         }
     }

@@ -10,15 +10,9 @@ struct Migrate: ParsableCommand {
 
     func run() throws {
         let config = try global.loadConfig()
-        do {
-            let applied = try Migrations.apply(config: config)
-            print(applied.isEmpty ? "database is current" : applied.map { "applied \($0)" }.joined(separator: "\n"))
-        } catch let error as ConfigError {
-            exitWithMessage(error.description)
-        } catch let error as MigrationError {
-            exitWithMessage(error.description)
-        } catch {
-            exitWithMessage("cannot open the database \(config.database): \(error)")
+        let applied = exitingOnError({ "cannot open the database \(config.database): \($0)" }) {
+            try Migrations.apply(config: config)
         }
+        print(applied.isEmpty ? "database is current" : applied.map { "applied \($0)" }.joined(separator: "\n"))
     }
 }

@@ -21,7 +21,7 @@ struct Seed: ParsableCommand {
         var config = try global.loadConfig()
         config.loadRegions = true
         let logger = makeLogger(config: config)
-        do {
+        exitingOnError(code: 1, { "cannot seed: \($0)" }) {
             let application = try Application(config: config, logger: logger)
             defer { application.close() }
             let started = ContinuousClock.now
@@ -32,12 +32,6 @@ struct Seed: ParsableCommand {
                 "seconds": "\((ContinuousClock.now - started).components.seconds)",
             ])
             JSONLogHandler.flush()
-        } catch let error as ConfigError {
-            exitWithMessage(error.description)
-        } catch let error as MigrationError {
-            exitWithMessage(error.description)
-        } catch {
-            exitWithMessage("cannot seed: \(error)", code: 1)
         }
     }
 }

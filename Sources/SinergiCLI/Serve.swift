@@ -40,15 +40,8 @@ struct Serve: AsyncParsableCommand {
         if production { flags["production"] = "true" }
         let config = try global.loadConfig(extra: flags)
         let logger = makeLogger(config: config)
-        let application: Application
-        do {
-            application = try Application(config: config, logger: logger)
-        } catch let error as ConfigError {
-            exitWithMessage(error.description)
-        } catch let error as MigrationError {
-            exitWithMessage(error.description)
-        } catch {
-            exitWithMessage("cannot open the database \(config.database): \(error)")
+        let application = exitingOnError({ "cannot open the database \(config.database): \($0)" }) {
+            try Application(config: config, logger: logger)
         }
         do {
             try application.start()

@@ -252,15 +252,7 @@ struct MemberRoutes: Sendable {
         fields(member, for: principal, into: &json)
         if let warnings {
             json.key("warnings")
-            json.beginArray()
-            for warning in warnings {
-                json.beginObject()
-                json.field("field", warning.field)
-                json.field("code", warning.code)
-                json.field("message", warning.message)
-                json.endObject()
-            }
-            json.endArray()
+            Problem.FieldError.write(warnings.map { .init(field: $0.field, code: $0.code, message: $0.message) }, into: &json)
         }
         json.endObject()
         var response = Response.json(json.bytes, status: status)
