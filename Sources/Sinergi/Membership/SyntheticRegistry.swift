@@ -4,7 +4,7 @@ internal import SQLite
 /// members with valid NIKs, written through the same repository (sealing, blind index) as the
 /// API. Deterministic for a given seed, so two benchmark databases hold the same rows.
 public enum SyntheticRegistry {
-    /// What was written.
+    /// What was written; `members` counts the rows inserted.
     public struct Summary: Sendable {
         public let members: Int
         public let families: Int
@@ -47,6 +47,7 @@ public enum SyntheticRegistry {
         }
 
         var written = 0
+        var inserted = 0
         var families = 0
         while written < count {
             let rows = min(batchSize, count - written)
@@ -60,7 +61,8 @@ public enum SyntheticRegistry {
             }
             let batch = drafts
             let serialBase = existing + written
-            try application.database.writeSync { connection in
+            inserted += try application.database.writeSync { connection in
+                var inserted = 0
                 for (index, (draft, registeredOn)) in batch.enumerated() {
                     var member = draft
                     // The serial and district make each NIK unique: 9,999 serials per district.
@@ -68,14 +70,18 @@ public enum SyntheticRegistry {
                     member.nik = NIK.synthetic(member.nik, district: ordinal / 9_999 % 99 + 1, serial: ordinal % 9_999 + 1)
                     if member.cardNo != nil { member.cardNo = "0009" + String(ordinal).leftPadded(to: 9) }
                     let (status, activeFrom) = MemberStatus.initial(for: member.segment, registeredOn: registeredOn)
-                    _ = try repository.insert(
+                    // A NIK drawn twice (same regency, district, birth date and serial) is skipped.
+                    if try repository.insert(
                         member, sealed: repository.seal(member), status: status, activeFrom: activeFrom, today: registeredOn,
-                        now: now, in: connection)
+                        now: now, in: connection) != nil {
+                        inserted += 1
+                    }
                 }
+                return inserted
             }
             written += rows
         }
-        return Summary(members: written, families: families, organizations: organizations.count, employers: employers.count)
+        return Summary(members: inserted, families: families, organizations: organizations.count, employers: employers.count)
     }
 
     /// One household on one family card: same segment, one class, a head and relatives.
