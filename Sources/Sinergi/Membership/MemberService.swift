@@ -76,9 +76,8 @@ public struct MemberService: Sendable {
                 let holder = try member.cardNo.flatMap { try repository.holder(ofCard: $0, scope: scope, in: connection) }
                 throw AppError.duplicate("This card number is registered already.", existingID: holder?.isInScope == true ? holder?.id : nil)
             }
-            try repository.recordHistory(
-                MemberChange(field: .status, oldValue: nil, newValue: status.rawValue), memberID: created.id, by: principal,
-                requestID: requestID, now: now, in: connection)
+            // Who registered the member and when is in the audit log and in `registered_at`;
+            // the history starts with the first change.
             try AuditLog.insert(
                 AuditEntry(principal: principal, action: "create", resourceType: "member", resourceID: String(created.id), requestID: requestID),
                 into: connection)
