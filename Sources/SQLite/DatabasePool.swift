@@ -58,8 +58,7 @@ public final class DatabasePool: Sendable {
         if case .failure(let error) = Self.startThread(
             name: "SQLite writer", queue: writerQueue, finished: threadsFinished,
             open: {
-                let connection = try Connection(path: path, busyTimeout: busyTimeout)
-                try connection.setFileChunkSize(Self.fileChunkBytes)
+                let connection = try Self.openWriting(path: path, busyTimeout: busyTimeout)
                 try connection.onWALCommit { frames in
                     guard frames >= checkpointFrames,
                           !checkpointRequested.exchange(true, ordering: .acquiringAndReleasing)
@@ -93,11 +92,7 @@ public final class DatabasePool: Sendable {
             started += 1
             if case .failure(let error) = Self.startThread(
                 name: "SQLite checkpointer", queue: checkpointQueue, finished: threadsFinished,
-                open: {
-                    let connection = try Connection(path: path, busyTimeout: busyTimeout)
-                    try connection.setFileChunkSize(Self.fileChunkBytes)
-                    return connection
-                }
+                open: { try Self.openWriting(path: path, busyTimeout: busyTimeout) }
             ) {
                 failure = error
             }
@@ -277,6 +272,14 @@ public final class DatabasePool: Sendable {
         thread.name = name
         thread.start()
         return opened.wait()
+    }
+
+    /// Opens a read-write connection (the writer's or the checkpointer's), growing the file
+    /// `fileChunkBytes` at a time.
+    private static func openWriting(path: String, busyTimeout: Duration) throws -> Connection {
+        let connection = try Connection(path: path, busyTimeout: busyTimeout)
+        try connection.setFileChunkSize(fileChunkBytes)
+        return connection
     }
 
     /// Opens a read-only connection and checks that the database is in WAL mode, without which
