@@ -208,6 +208,9 @@ public final class DatabasePool: Sendable {
         for _ in 0..<(threadCount - 1) {
             threadsFinished.wait()
         }
+        // Connections that `readHere` opened on other threads may outlive this call; a last
+        // TRUNCATE checkpoint copies the log into the file whoever closes last.
+        try? writerQueue.submit { writer in try? writer.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
         writerQueue.close(consumers: 1)
         threadsFinished.wait()
     }

@@ -109,9 +109,18 @@ import Testing
             let ppu = try members.register(nik: MemberFixtures.nik(serial: 5), ["segment": #""PPU_BU""#])
             #expect(try MemberFixtures.errorCodes(ppu) == ["employer_id:required"])
             let references = try members.register(nik: MemberFixtures.nik(serial: 5), [
-                "segment": #""PPU_BU""#, "employer_id": "99", "region_code": #""52""#, "registered_via": #"{"organization_id":77}"#,
+                "segment": #""PPU_BU""#, "employer_id": "99", "region_code": #""52""#,
+                "registered_via": #"{"organization_id":77,"event_id":3,"cadre_id":4}"#,
             ])
-            #expect(Set(try MemberFixtures.errorCodes(references)) == ["employer_id:not_found", "region_code:not_found", "registered_via.organization_id:not_found"])
+            #expect(Set(try MemberFixtures.errorCodes(references)) == [
+                "employer_id:not_found", "region_code:not_found", "registered_via.organization_id:not_found",
+                "registered_via.event_id:not_found", "registered_via.cadre_id:not_found",
+            ])
+            // 150 characters of "e" and a combining accent are 300 code points: too long for
+            // the column, refused as such instead of failing in the database.
+            let combining = String(repeating: "e\u{301}", count: 150)
+            let long = try members.register(nik: MemberFixtures.nik(serial: 7), ["full_name": "\"\(combining)\""])
+            #expect(try MemberFixtures.errorCodes(long) == ["full_name:too_long"])
             let pbi = try members.register(nik: MemberFixtures.nik(serial: 6), ["segment": #""PBI_APBN""#, "employer_id": "1"])
             #expect(try MemberFixtures.errorCodes(pbi) == ["employer_id:not_allowed"])
         }

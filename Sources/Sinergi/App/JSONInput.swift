@@ -70,6 +70,11 @@ public struct JSONInput: Sendable {
     /// A string for people to read, such as a name: not blank and without control characters.
     public mutating func text(_ field: String, required: Bool = false, maxLength: Int = 200) -> String? {
         guard let value = string(field, required: required, maxLength: maxLength) else { return nil }
+        // The database counts code points, not characters: "e" with a combining accent is two.
+        if value.unicodeScalars.count > maxLength {
+            fail(field, code: "too_long", message: "must be at most \(maxLength) characters")
+            return nil
+        }
         if value.allSatisfy(\.isWhitespace) {
             fail(field, code: "required", message: "must not be empty")
             return nil

@@ -2,7 +2,8 @@ public import SQLite
 
 /// Records reads of personal data through the shared `GroupCommit`: a request waits until its
 /// record is durable, but records of many requests share one transaction (one commit a read
-/// caps near 6,000/s here). A record that fails to insert fails only its own request.
+/// caps near 6,000/s here). Records take no savepoint each (`GroupCommit.append`): one that
+/// fails to insert fails its whole batch, and every request in it is answered with the error.
 ///
 /// Writes record their audit row inside their own transaction instead (`insert`).
 public final class AuditLog: Sendable {

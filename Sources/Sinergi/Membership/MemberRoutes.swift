@@ -154,8 +154,8 @@ struct MemberRoutes: Sendable {
             address: address, phone: phone, facilityID: facilityID, employerID: employerID, registeredVia: via)
     }
 
-    /// The fields a `PATCH` may change: contact data, card number, class, facility. Other
-    /// registry facts (NIK, birth date, segment) are corrected by deactivating as `duplicate`.
+    /// The fields a `PATCH` may change: contact data, card number, class, facility. NIK, birth
+    /// date, sex and segment are registry facts this endpoint does not change.
     static func change(from input: inout JSONInput) -> MemberService.Change {
         var change = MemberService.Change()
         change.fullName = input.text("full_name")

@@ -111,6 +111,14 @@ public struct MemberService: Sendable {
            try OrganizationRepository.find(organization, scope: scope, in: connection) == nil {
             errors.append(.init(field: "registered_via.organization_id", code: "not_found", message: "no organization you may see has this id"))
         }
+        // Events and cadres come with the outreach domain; until their tables exist no id can
+        // name one, and accepting any number would let a partner credit another's event.
+        if member.registeredVia.eventID != nil {
+            errors.append(.init(field: "registered_via.event_id", code: "not_found", message: "no event you may see has this id"))
+        }
+        if member.registeredVia.cadreID != nil {
+            errors.append(.init(field: "registered_via.cadre_id", code: "not_found", message: "no cadre you may see has this id"))
+        }
         if !errors.isEmpty { throw AppError.invalid(errors) }
     }
 
