@@ -106,6 +106,16 @@ public struct JSONInput: Sendable {
         return date
     }
 
+    /// A Kemendagri region code, with or without dots; whether it exists is the service's check.
+    public mutating func regionCode(_ field: String, required: Bool = false) -> RegionCode? {
+        guard let text = string(field, required: required, maxLength: 20) else { return nil }
+        guard let region = RegionCode(text) else {
+            fail(field, code: "invalid_format", message: "must be a region code such as 35.07 or 3507")
+            return nil
+        }
+        return region
+    }
+
     /// A string naming one case of `Value`.
     public mutating func choice<Value: RawRepresentable & CaseIterable>(
         _ field: String, _ type: Value.Type, required: Bool = false

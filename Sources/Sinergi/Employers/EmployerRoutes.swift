@@ -50,27 +50,13 @@ struct EmployerRoutes: Sendable {
 
     /// Reads the fields of a registration; nil when any is missing or wrong (each recorded).
     static func draft(from input: inout JSONInput) -> EmployerService.Draft? {
-        let name = input.string("name", required: true, maxLength: 200)
-        if let name, name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            input.fail("name", code: "required", message: "must not be empty")
-        } else if let name, name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            input.fail("name", code: "invalid_characters", message: "must not contain control characters")
-        } else if let name, name.unicodeScalars.count > 200 {
-            // `maxLength` counts what a reader sees (grapheme clusters); the column's CHECK counts
-            // code points, as SQLite's and PostgreSQL's length() do. "é" written as e + U+0301 is
-            // one of the first and two of the second.
-            input.fail("name", code: "too_long", message: "must be at most 200 characters")
-        }
+        let name = input.text("name", required: true)
         let nibText = input.string("nib", required: true)
         let nib = nibText.flatMap(NIB.init)
         if nibText != nil && nib == nil {
             input.fail("nib", code: "invalid_format", message: "must be the 13 digits of a Nomor Induk Berusaha")
         }
-        let regionText = input.string("region_code", required: true, maxLength: 20)
-        let region = regionText.flatMap(RegionCode.init)
-        if regionText != nil && region == nil {
-            input.fail("region_code", code: "invalid_format", message: "must be a region code such as 35.07 or 3507")
-        }
+        let region = input.regionCode("region_code", required: true)
         let reported = input.integer("reported_employees", required: true, in: 0...Int64.max)
         guard input.errors.isEmpty, let name, let nib, let region, let reported else { return nil }
         return EmployerService.Draft(name: name, nib: nib, regionCode: region, reportedEmployees: reported)

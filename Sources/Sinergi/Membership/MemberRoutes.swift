@@ -123,7 +123,7 @@ struct MemberRoutes: Sendable {
         let relationship = input.choice("relationship", Relationship.self, required: true)
         let segment = input.choice("segment", Segment.self, required: true)
         let memberClass = input.integer("class", required: true, in: 1...3)
-        let region = regionCode(from: &input, required: true)
+        let region = input.regionCode("region_code", required: true)
         let cardNo = input.digits("card_no", count: 13)
         let address = input.text("address", maxLength: 500)
         let phone = phone(from: &input)
@@ -168,16 +168,6 @@ struct MemberRoutes: Sendable {
             input.fail(field, code: "required", message: "cannot be cleared")
         }
         return change
-    }
-
-    /// `region_code`, checked for form; existence is the service's check.
-    static func regionCode(from input: inout JSONInput, required: Bool) -> RegionCode? {
-        guard let text = input.string("region_code", required: required, maxLength: 20) else { return nil }
-        guard let region = RegionCode(text) else {
-            input.fail("region_code", code: "invalid_format", message: "must be a region code such as 35.07 or 3507")
-            return nil
-        }
-        return region
     }
 
     /// An Indonesian phone number, stored as digits with an optional leading `+`; spaces and

@@ -80,11 +80,7 @@ struct OrganizationRoutes: Sendable {
         let name = input.text("name", required: required)
         let kind = input.choice("kind", OrganizationKind.self, required: required)
         let parentID = input.integer("parent_id", in: 1...Int64.max)
-        let regionText = input.string("region_code", required: required, maxLength: 20)
-        let region = regionText.flatMap(RegionCode.init)
-        if regionText != nil && region == nil {
-            input.fail("region_code", code: "invalid_format", message: "must be a region code such as 35.07 or 3507")
-        }
+        let region = input.regionCode("region_code", required: required)
         guard input.errors.isEmpty else { return nil }
         if let current {
             guard let currentRegion = RegionCode(current.regionCode) else { return nil }
