@@ -89,7 +89,7 @@ public struct JSONInput: Sendable {
     /// A string of exactly `count` ASCII digits, such as a family card number.
     public mutating func digits(_ field: String, count: Int, required: Bool = false) -> String? {
         guard let value = string(field, required: required, maxLength: 64) else { return nil }
-        guard value.utf8.count == count, value.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+        guard value.isASCIIDigits(count: count) else {
             fail(field, code: "invalid_format", message: "must be exactly \(count) digits")
             return nil
         }

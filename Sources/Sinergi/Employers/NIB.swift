@@ -10,8 +10,7 @@ public struct NIB: Sendable, Hashable, CustomStringConvertible {
     /// Nil unless `text` is 13 ASCII digits. Whitespace, dashes and non-ASCII digits (Arabic-Indic,
     /// fullwidth) are refused, not stripped: the stored value must be the one OSS issued.
     public init?(_ text: String) {
-        let bytes = text.utf8
-        guard bytes.count == 13, bytes.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return nil }
+        guard text.isASCIIDigits(count: 13) else { return nil }
         digits = text
     }
 

@@ -81,7 +81,7 @@ struct MemberRoutes: Sendable {
         }
 
         router.add(.get, "/v1/families/{family_card_no}", access: access, roles: .personalData) { request, principal in
-            guard let number = request.parameters["family_card_no"], Self.isDigits(number, count: 16) else {
+            guard let number = request.parameters["family_card_no"], number.isASCIIDigits(count: 16) else {
                 throw AppError.notFound
             }
             let members = try await service.family(number, for: principal, requestID: request.id)
@@ -194,10 +194,10 @@ struct MemberRoutes: Sendable {
             if filter.nik == nil { fail("nik", "must be a valid 16-digit NIK") }
         }
         if let text = query["card_no"] {
-            if isDigits(text, count: 13) { filter.cardNo = text } else { fail("card_no", "must be 13 digits") }
+            if text.isASCIIDigits(count: 13) { filter.cardNo = text } else { fail("card_no", "must be 13 digits") }
         }
         if let text = query["family_card_no"] {
-            if isDigits(text, count: 16) { filter.familyCardNo = text } else { fail("family_card_no", "must be 16 digits") }
+            if text.isASCIIDigits(count: 16) { filter.familyCardNo = text } else { fail("family_card_no", "must be 16 digits") }
         }
         if let text = query["region"] {
             filter.regionPrefix = RegionCode(text)?.digits
@@ -221,10 +221,6 @@ struct MemberRoutes: Sendable {
         }
         if !errors.isEmpty { throw .invalid(errors) }
         return filter
-    }
-
-    static func isDigits(_ text: String, count: Int) -> Bool {
-        text.utf8.count == count && text.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
     }
 
     // MARK: - Output

@@ -21,12 +21,10 @@ public struct NIK: Sendable, Hashable, CustomStringConvertible, CustomReflectabl
     ///    both centuries agree.
     /// 6. Serial `SSSS` not `0000` (`invalid_serial`).
     public init(validating text: String) throws(NIKError) {
-        let bytes = Array(text.utf8)
         // Characters first: a length error for "3507 0145 0190 0001" would send the caller
         // counting digits when the spaces are the problem.
-        guard bytes.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
-            throw .invalidCharacters
-        }
+        guard text.isASCIIDigits else { throw .invalidCharacters }
+        let bytes = Array(text.utf8)
         guard bytes.count == 16 else { throw .invalidLength }
         let province = Self.number(bytes, 0, 2)
         guard (11...96).contains(province) else { throw .invalidProvince }
