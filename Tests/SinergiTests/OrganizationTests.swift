@@ -81,7 +81,7 @@ import Testing
         (#""3""#, true), (#""2", "3""#, true), ("*", true), ("", true), (#"W/"3""#, false), (#""2""#, false), ("3", false),
     ])
     func ifMatchLists(_ header: String, matches: Bool) {
-        #expect(OrganizationService.matches(header, etag: #""3""#) == matches)
+        #expect(IfMatch.matches(header, etag: #""3""#) == matches)
     }
 
     @Test("creation checks every field and its references at once")

@@ -179,7 +179,7 @@ public struct MemberService: Sendable {
         let repository = repository
         return try await writes.write { connection in
             guard let current = try repository.find(id, scope: scope, in: connection) else { throw AppError.notFound }
-            if let ifMatch, !OrganizationService.matches(ifMatch, etag: current.etag) { throw AppError.preconditionFailed }
+            if let ifMatch, !IfMatch.matches(ifMatch, etag: current.etag) { throw AppError.preconditionFailed }
             if current.status == .deactivated {
                 throw AppError.conflict("Member \(id) is deactivated; a deactivated record does not change.")
             }

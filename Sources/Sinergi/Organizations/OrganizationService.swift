@@ -52,7 +52,7 @@ public struct OrganizationService: Sendable {
             guard let current = try OrganizationRepository.find(id, scope: scope, in: connection) else { throw AppError.notFound }
             // The body's own errors come first: a stale ETag matters only for a valid change.
             let draft = try change(current)
-            if let ifMatch, !Self.matches(ifMatch, etag: current.etag) { throw AppError.preconditionFailed }
+            if let ifMatch, !IfMatch.matches(ifMatch, etag: current.etag) { throw AppError.preconditionFailed }
             try Self.checkReferences(draft, in: connection)
             if let parent = draft.parentID, parent != current.parentID,
                try OrganizationRepository.subtree(of: id, in: connection).contains(parent) {
@@ -67,13 +67,6 @@ public struct OrganizationService: Sendable {
                 into: connection)
             return (updated, try OrganizationRepository.children(of: id, scope: scope, in: connection))
         }
-    }
-
-    /// RFC 9110 §13.1.1: `*` or a list of entity tags, compared strongly (a weak `W/` tag never
-    /// matches). An empty header is treated as absent.
-    static func matches(_ ifMatch: String, etag: String) -> Bool {
-        let candidates = ifMatch.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        return candidates.isEmpty || candidates.contains("*") || candidates.contains(etag)
     }
 
     // A parent and a region that do not exist are field errors, reported together.
