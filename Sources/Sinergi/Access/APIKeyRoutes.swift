@@ -83,8 +83,7 @@ struct APIKeyRoutes: Sendable {
         Self.write(key, into: &json, secret: token.text)
         var response = Response.json(json.bytes, status: .created)
         response.headers.add("Location", "/v1/api-keys/\(key.id)")
-        response.headers.add("Cache-Control", "no-store")
-        return response
+        return response.notStored
     }
 
     static func write(_ key: APIKey, into json: inout JSONWriter, secret: String? = nil) {

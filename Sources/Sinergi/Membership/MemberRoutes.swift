@@ -24,9 +24,9 @@ struct MemberRoutes: Sendable {
             let page = try Page(query)
             let filter = try Self.filter(from: query)
             let members = try await service.list(filter, page: page, for: principal, requestID: request.id)
-            return Self.private(page.response(members, id: \.id) { member, json in
+            return page.response(members, id: \.id) { member, json in
                 Self.write(member, for: principal, into: &json)
-            })
+            }.notStored
         }
 
         router.add(.get, "/v1/members/{id}", access: access, roles: .personalData) { request, principal in
@@ -67,7 +67,7 @@ struct MemberRoutes: Sendable {
             guard let changes = try await service.history(id, page: page, for: principal, requestID: request.id) else {
                 throw AppError.notFound
             }
-            return Self.private(page.response(changes, id: \.id) { change, json in
+            return page.response(changes, id: \.id) { change, json in
                 json.beginObject()
                 json.field("field", change.field.rawValue)
                 json.field("old_value", change.oldValue)
@@ -77,7 +77,7 @@ struct MemberRoutes: Sendable {
                 json.field("api_key_id", change.apiKeyID.map(Int.init))
                 json.field("role", change.role)
                 json.endObject()
-            })
+            }.notStored
         }
 
         router.add(.get, "/v1/families/{family_card_no}", access: access, roles: .personalData) { request, principal in
@@ -94,7 +94,7 @@ struct MemberRoutes: Sendable {
             members.forEach { Self.write($0, for: principal, into: &json) }
             json.endArray()
             json.endObject()
-            return Self.private(.json(json.bytes))
+            return Response.json(json.bytes).notStored
         }
 
         MemberValidationRoute(service: service).register(on: &router, access: access)
@@ -225,13 +225,6 @@ struct MemberRoutes: Sendable {
 
     // MARK: - Output
 
-    /// Personal data must not stay in shared caches or the browser's.
-    static func `private`(_ response: Response) -> Response {
-        var response = response
-        response.headers.add("Cache-Control", "no-store")
-        return response
-    }
-
     static func response(_ member: Member, for principal: Principal, warnings: [NIKWarning]?, status: HTTPStatus) -> Response {
         var json = JSONWriter()
         json.beginObject()
@@ -243,7 +236,7 @@ struct MemberRoutes: Sendable {
         json.endObject()
         var response = Response.json(json.bytes, status: status)
         response.headers.add("ETag", member.etag)
-        return Self.private(response)
+        return response.notStored
     }
 
     static func write(_ member: Member, for principal: Principal, into json: inout JSONWriter) {

@@ -64,7 +64,7 @@ struct MemberValidationRoute: Sendable {
             json.field("not_registered", results.count - counts.invalid - counts.registered)
             json.endObject()
             json.endObject()
-            return MemberRoutes.private(.json(json.bytes))
+            return Response.json(json.bytes).notStored
         }
     }
 
