@@ -68,7 +68,7 @@ public enum SyntheticRegistry {
                     // The serial and district make each NIK unique: 9,999 serials per district.
                     let ordinal = serialBase + index
                     member.nik = NIK.synthetic(member.nik, district: ordinal / 9_999 % 99 + 1, serial: ordinal % 9_999 + 1)
-                    if member.cardNo != nil { member.cardNo = "0009" + String(ordinal).leftPadded(to: 9) }
+                    if member.cardNo != nil { member.cardNo = "0009" + String(zeroPadded: ordinal, width: 9) }
                     let (status, activeFrom) = MemberStatus.initial(for: member.segment, registeredOn: registeredOn)
                     // A NIK drawn twice (same regency, district, birth date and serial) is skipped.
                     if try repository.insert(
@@ -94,7 +94,7 @@ public enum SyntheticRegistry {
         let memberClass = segment.isPBI ? 3 : 1 + Int(random.next() % 3)
         let organization = random.next() % 10 < 7 ? organizations[Int(random.next() % UInt64(organizations.count))] : nil
         let employer = segment == .ppuBU ? employers[Int(random.next() % UInt64(employers.count))] : nil
-        let familyCardNo = regency + "01" + String(number).leftPadded(to: 10)
+        let familyCardNo = regency + "01" + String(zeroPadded: number, width: 10)
         let registeredOn = CalendarDate(year: 2020 + Int(random.next() % 6), month: 1 + Int(random.next() % 12), day: 1 + Int(random.next() % 28))!
         let names = ["Siti", "Agus", "Dewi", "Budi", "Rina", "Eko", "Putri", "Joko", "Aminah", "Hasan"]
         let surnames = ["Santoso", "Wijaya", "Hidayat", "Nasution", "Rahmawati", "Saputra"]
@@ -110,7 +110,7 @@ public enum SyntheticRegistry {
                 fullName: "\(names[Int(random.next() % 10)]) \(surnames[Int(random.next() % 6)])", birthDate: birth,
                 sex: female ? .female : .male, familyCardNo: familyCardNo, relationship: relationship, segment: segment,
                 memberClass: memberClass, regionCode: regency, address: "Jl. Sintetis \(number)",
-                phone: random.next() % 2 == 0 ? "08" + String(random.next() % 10_000_000_000).leftPadded(to: 10) : nil,
+                phone: random.next() % 2 == 0 ? "08" + String(zeroPadded: random.next() % 10_000_000_000, width: 10) : nil,
                 facilityID: nil, employerID: employer,
                 registeredVia: RegisteredVia(organizationID: organization, eventID: nil, cadreID: nil)), registeredOn)
         }
@@ -121,22 +121,16 @@ extension NIK {
     /// A NIK with the birth date and sex of a person, district and serial still to set.
     fileprivate static func synthetic(birth: CalendarDate, female: Bool, regency: String) -> NIK {
         let day = birth.day + (female ? 40 : 0)
-        let text = regency + "01" + String(day).leftPadded(to: 2) + String(birth.month).leftPadded(to: 2)
-            + String(birth.year % 100).leftPadded(to: 2) + "0001"
+        let text = regency + "01" + String(zeroPadded: day, width: 2) + String(zeroPadded: birth.month, width: 2)
+            + String(zeroPadded: birth.year % 100, width: 2) + "0001"
         return try! NIK(validating: text)  // the parts are in range by construction
     }
 
     /// `nik` with its district and serial replaced.
     fileprivate static func synthetic(_ nik: NIK, district: Int, serial: Int) -> NIK {
         let digits = Array(nik.digits)
-        let text = String(digits[0..<4]) + String(district).leftPadded(to: 2) + String(digits[6..<12]) + String(serial).leftPadded(to: 4)
+        let text = String(digits[0..<4]) + String(zeroPadded: district, width: 2) + String(digits[6..<12]) + String(zeroPadded: serial, width: 4)
         return try! NIK(validating: text)  // district 01-99 and serial 0001-9999 are valid
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        String(repeating: "0", count: max(0, width - count)) + self
     }
 }
 

@@ -50,7 +50,6 @@ public enum MigrationError: Error, Sendable, Equatable, CustomStringConvertible 
 extension Migration {
     /// `0007_name.sql`, as the file is named.
     static func fileName(version: Int, name: String) -> String {
-        let digits = String(version)
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits + "_" + name + ".sql"
+        String(zeroPadded: version, width: 4) + "_" + name + ".sql"
     }
 }
