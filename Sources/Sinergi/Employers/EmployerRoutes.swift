@@ -24,15 +24,9 @@ struct EmployerRoutes: Sendable {
         router.add(.get, "/v1/employers", access: access, roles: .everyone) { request, _ in
             let query = try request.queryParameters()
             let page = try Page(query)
-            var region: RegionCode?
-            if let text = query["region"] {
-                region = RegionCode(text)
-                if region == nil {
-                    throw AppError.invalid([
-                        Problem.FieldError(field: "region", code: "invalid_format", message: "must be a region code such as 35 or 35.07"),
-                    ])
-                }
-            }
+            var errors: [Problem.FieldError] = []
+            let region = query.regionCode("region", errors: &errors)
+            if !errors.isEmpty { throw AppError.invalid(errors) }
             let filterRegion = region?.digits
             let employers = try await database.read { connection in
                 try EmployerRepository.list(regionPrefix: filterRegion, after: page.after, limit: page.limit, in: connection)

@@ -199,10 +199,7 @@ struct MemberRoutes: Sendable {
         if let text = query["family_card_no"] {
             if text.isASCIIDigits(count: 16) { filter.familyCardNo = text } else { fail("family_card_no", "must be 16 digits") }
         }
-        if let text = query["region"] {
-            filter.regionPrefix = RegionCode(text)?.digits
-            if filter.regionPrefix == nil { fail("region", "must be a region code such as 35 or 35.07") }
-        }
+        filter.regionPrefix = query.regionCode("region", errors: &errors)?.digits
         if let text = query["status"] {
             filter.status = MemberStatus(rawValue: text)
             if filter.status == nil { fail("status", "must be one of \(MemberStatus.allCases.map(\.rawValue).joined(separator: ", "))") }

@@ -34,11 +34,7 @@ struct OrganizationRoutes: Sendable {
                 parentID = Int64(text)
                 if parentID == nil { errors.append(.init(field: "parent_id", code: "invalid_format", message: "must be an organization id")) }
             }
-            var region: RegionCode?
-            if let text = query["region"] {
-                region = RegionCode(text)
-                if region == nil { errors.append(.init(field: "region", code: "invalid_format", message: "must be a region code such as 35 or 35.07")) }
-            }
+            let region = query.regionCode("region", errors: &errors)
             if !errors.isEmpty { throw AppError.invalid(errors) }
             let scope = Scope(principal)
             let (filterKind, filterParent, filterRegion) = (kind, parentID, region?.digits)

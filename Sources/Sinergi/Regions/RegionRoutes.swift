@@ -19,13 +19,7 @@ struct RegionRoutes: Sendable {
                     errors.append(.init(field: "level", code: "invalid_value", message: "must be province, regency, district or village"))
                 }
             }
-            var parent: RegionCode?
-            if let text = query["parent"] {
-                parent = RegionCode(text)
-                if parent == nil {
-                    errors.append(.init(field: "parent", code: "invalid_format", message: "must be a region code such as 35 or 35.07"))
-                }
-            }
+            let parent = query.regionCode("parent", errors: &errors)
             if !errors.isEmpty { throw AppError.invalid(errors) }
             let after = page.after.map { String($0) }
             let (filterLevel, filterParent) = (level, parent?.digits)
