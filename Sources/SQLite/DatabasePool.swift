@@ -73,6 +73,11 @@ public final class DatabasePool: Sendable {
                             let left = try? connection.fetchOne("PRAGMA wal_checkpoint(PASSIVE)") { $0.int(at: 1) - $0.int(at: 2) }
                             guard let left, left > 64 else { break }
                         }
+                        // A PASSIVE pass syncs the database file only when it copied the whole
+                        // log, which it never does while writes go on: without this, the
+                        // writer's final pass would sync every page copied here (160 MiB, a
+                        // pause of 40-90 ms seen in GET p99) instead of the last few.
+                        Self.syncFile(path)
                         // A log that is never wholly copied is never started over, and would
                         // grow without end. The writer, between two jobs, copies the little
                         // that is left; its next commit can then restart the log.
@@ -275,6 +280,15 @@ public final class DatabasePool: Sendable {
         thread.name = name
         thread.start()
         return opened.wait()
+    }
+
+    /// Writes the file's dirty pages to disk (fdatasync acts on the file, whichever descriptor
+    /// names it). A failure only means the writer's final pass syncs more.
+    private static func syncFile(_ path: String) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        _ = fdatasync(descriptor)
+        _ = Glibc.close(descriptor)
     }
 
     /// Opens a read-write connection (the writer's or the checkpointer's), growing the file
