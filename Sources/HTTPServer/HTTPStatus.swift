@@ -39,6 +39,7 @@ public struct HTTPStatus: Sendable, Hashable, CustomStringConvertible, Expressib
         case 415: "Unsupported Media Type"
         case 417: "Expectation Failed"
         case 422: "Unprocessable Content"
+        case 428: "Precondition Required"
         case 429: "Too Many Requests"
         case 431: "Request Header Fields Too Large"
         case 500: "Internal Server Error"

@@ -5,7 +5,7 @@
 /// non-optional ones, and as nil from the `optional…` ones.
 public struct Row {
     /// The statement positioned on this row.
-    private let statement: Statement
+    let statement: Statement
 
     init(_ statement: Statement) {
         self.statement = statement

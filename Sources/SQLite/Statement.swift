@@ -9,6 +9,23 @@ public final class Statement {
     public let sql: String
     /// The `sqlite3_stmt*`; nil once finalized.
     private(set) var handle: OpaquePointer?
+    /// Column positions by name, read once: the SQL text, and so the columns, never change.
+    private var columnIndexes: [String: Int32]?
+
+    /// The position of the result column called `name`.
+    ///
+    /// - Throws: `RowError.noSuchColumn` when the statement has no such column.
+    func columnIndex(_ name: String) throws(RowError) -> Int32 {
+        if columnIndexes == nil {
+            var indexes: [String: Int32] = [:]
+            for index in 0..<columnCount where indexes[columnName(at: index)] == nil {
+                indexes[columnName(at: index)] = index
+            }
+            columnIndexes = indexes
+        }
+        guard let index = columnIndexes?[name] else { throw .noSuchColumn(name) }
+        return index
+    }
 
     /// Compiles exactly one SQL statement with `sqlite3_prepare_v3`.
     ///

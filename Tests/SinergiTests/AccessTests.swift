@@ -98,7 +98,9 @@ import Testing
                 let body = row.body.replacingOccurrences(of: "{n}", with: String(index))
                 let path = row.path.replacingOccurrences(of: "{member}", with: String(members[index]))
                     .replacingOccurrences(of: "{n}", with: String(index))
-                let response = try RawClient(port: port).request(row.method, path, headers: keys.header(role), body: Array(body.utf8))
+                // Every PATCH needs If-Match (428 without it, tested in ConventionTests).
+                let headers = keys.header(role).merging(row.method == "PATCH" ? ["If-Match": "*"] : [:]) { $1 }
+                let response = try RawClient(port: port).request(row.method, path, headers: headers, body: Array(body.utf8))
                 #expect(response.status == expected, "\(row.method) \(row.path) as \(role?.rawValue ?? "nobody")")
                 if response.status == 401 { #expect(response.header("WWW-Authenticate") == "Bearer") }
             }

@@ -8,8 +8,13 @@ import Testing
 /// rule, class and facility change rules, the status lifecycle, and what each role sees.
 @Suite struct MemberTests {
     /// An application with regions seeded, an officer's fixtures, and the body.
-    static func withRegistry(_ body: (Application, Int, MemberFixtures) async throws -> Void) async throws {
-        try await withTestApplication { application, port in
+    /// The first day of the tests' calendar; date rules move the clock from here.
+    static let firstDay = CalendarDate("2026-01-15")!
+
+    static func withRegistry(
+        clock: ManualClock = ManualClock(firstDay), _ body: (Application, Int, MemberFixtures) async throws -> Void
+    ) async throws {
+        try await withTestApplication(clock: clock.clock) { application, port in
             try MemberFixtures.seedRegions(application)
             let officer = try application.issueKey(role: .officer, name: "officer")
             let fixtures = MemberFixtures(client: try RawClient(port: port), auth: ["Authorization": "Bearer \(officer)"])
@@ -25,7 +30,7 @@ import Testing
             let object = try MemberFixtures.object(response)
             let id = try #require(object["id"] as? Int)
             #expect(response.header("Location") == "/v1/members/\(id)")
-            #expect(response.header("ETag") == "\"1\"")
+            #expect(response.header("ETag") == "\"1.pending\"")
             #expect(response.header("Cache-Control") == "no-store")
             #expect(object["status"] as? String == "pending")
             #expect((object["warnings"] as? [Any])?.isEmpty == true)
@@ -160,22 +165,25 @@ import Testing
 
     @Test("the class changes only after a year, and a PBPU family moves together; history records both")
     func classChange() async throws {
-        try await Self.withRegistry { application, _, members in
+        let clock = ManualClock(Self.firstDay)
+        try await Self.withRegistry(clock: clock) { application, _, members in
             let head = try members.create(nik: MemberFixtures.nik(serial: 1), ["class": "3"])
             let child = try members.create(nik: MemberFixtures.nik(serial: 2), ["class": "3", "relationship": #""child""#])
-            let early = try members.client.request("PATCH", "/v1/members/\(head)", headers: members.auth, body: Array(#"{"class":2}"#.utf8))
+            let early = try members.client.request("PATCH", "/v1/members/\(head)", headers: members.auth.merging(["If-Match": "*"]) { $1 }, body: Array(#"{"class":2}"#.utf8))
             #expect(early.status == 422)
             #expect(try MemberFixtures.errorCodes(early) == ["class:class_change_too_early"])
-            let earliest = CalendarDate.today().adding(months: 12).description
-            #expect(early.text.contains(earliest))
+            #expect(early.text.contains("2027-01-15"))
+            clock.set(CalendarDate("2027-01-14")!)
+            let dayBefore = try members.client.request("PATCH", "/v1/members/\(head)", headers: members.auth.merging(["If-Match": "*"]) { $1 }, body: Array(#"{"class":2}"#.utf8))
+            #expect(try MemberFixtures.errorCodes(dayBefore) == ["class:class_change_too_early"])
 
-            try application.database.writeSync { try $0.execute("UPDATE members SET class_since = '2024-01-01'") }
-            let changed = try members.client.request("PATCH", "/v1/members/\(head)", headers: members.auth.merging(["If-Match": "\"1\""]) { $1 }, body: Array(#"{"class":2}"#.utf8))
+            clock.set(CalendarDate("2027-01-15")!)
+            let changed = try members.client.request("PATCH", "/v1/members/\(head)", headers: members.auth.merging(["If-Match": "\"1.pending\""]) { $1 }, body: Array(#"{"class":2}"#.utf8))
             #expect(changed.status == 200, "\(changed.text)")
             #expect(try MemberFixtures.object(changed)["class"] as? Int == 2)
             let childRead = try MemberFixtures.object(try members.client.request("GET", "/v1/members/\(child)", headers: members.auth))
             #expect(childRead["class"] as? Int == 2)
-            let stale = try members.client.request("PATCH", "/v1/members/\(head)", headers: members.auth.merging(["If-Match": "\"1\""]) { $1 }, body: Array(#"{"address":"x"}"#.utf8))
+            let stale = try members.client.request("PATCH", "/v1/members/\(head)", headers: members.auth.merging(["If-Match": "\"1.pending\""]) { $1 }, body: Array(#"{"address":"x"}"#.utf8))
             #expect(stale.status == 412)
 
             for (id, count) in [(head, 1), (child, 1)] {
@@ -190,23 +198,25 @@ import Testing
 
     @Test("the facility may change three months after the last change, not earlier")
     func facilityChange() async throws {
-        try await Self.withRegistry { application, _, members in
+        let clock = ManualClock(Self.firstDay)
+        try await Self.withRegistry(clock: clock) { _, _, members in
             let id = try members.create(nik: MemberFixtures.nik(serial: 1), ["facility_id": "10"])
-            let early = try members.client.request("PATCH", "/v1/members/\(id)", headers: members.auth, body: Array(#"{"facility_id":11}"#.utf8))
+            let headers = members.auth.merging(["If-Match": "*"]) { $1 }
+            let early = try members.client.request("PATCH", "/v1/members/\(id)", headers: headers, body: Array(#"{"facility_id":11}"#.utf8))
             #expect(early.status == 422)
             #expect(try MemberFixtures.errorCodes(early) == ["facility_id:facility_change_too_early"])
-            #expect(early.text.contains(CalendarDate.today().adding(months: 3).description))
-            let since = CalendarDate.today().adding(months: -3).description
-            try application.database.writeSync { try $0.execute("UPDATE members SET facility_since = ?", [.text(since)]) }
-            let changed = try members.client.request("PATCH", "/v1/members/\(id)", headers: members.auth, body: Array(#"{"facility_id":11}"#.utf8))
+            #expect(early.text.contains("2026-04-15"))
+            clock.set(CalendarDate("2026-04-15")!)
+            let changed = try members.client.request("PATCH", "/v1/members/\(id)", headers: headers, body: Array(#"{"facility_id":11}"#.utf8))
             #expect(changed.status == 200, "\(changed.text)")
-            #expect(try MemberFixtures.object(changed)["facility_since"] as? String == CalendarDate.today().description)
+            #expect(try MemberFixtures.object(changed)["facility_since"] as? String == "2026-04-15")
         }
     }
 
     @Test("statuses follow from the segment; only deactivation is set, with a reason, once")
     func statusLifecycle() async throws {
-        try await Self.withRegistry { application, _, members in
+        let clock = ManualClock(Self.firstDay)
+        try await Self.withRegistry(clock: clock) { _, _, members in
             let pbi = try members.create(nik: MemberFixtures.nik(serial: 1), ["segment": #""PBI_APBN""#])
             let local = try members.create(nik: MemberFixtures.nik(serial: 2), ["segment": #""PBI_APBD""#, "family_card_no": #""3507010101200002""#])
             let mandiri = try members.create(nik: MemberFixtures.nik(serial: 3), ["family_card_no": #""3507010101200003""#])
@@ -216,9 +226,15 @@ import Testing
             #expect(try status(pbi) == "active")
             #expect(try status(local) == "pending")
             #expect(try status(mandiri) == "pending")
-            // A local-government PBI member is active from the first of the next month.
-            try application.database.writeSync { try $0.execute("UPDATE members SET active_from = '2020-01-01' WHERE id = ?", [.integer(Int64(local))]) }
+            // A local-government PBI member is active from the first of the next month, and its
+            // ETag changes with the derived status.
+            let pendingETag = try members.client.request("GET", "/v1/members/\(local)", headers: members.auth).header("ETag")
+            clock.set(CalendarDate("2026-01-31")!)
+            #expect(try status(local) == "pending")
+            clock.set(CalendarDate("2026-02-01")!)
             #expect(try status(local) == "active")
+            let activeETag = try members.client.request("GET", "/v1/members/\(local)", headers: members.auth).header("ETag")
+            #expect(pendingETag != nil && activeETag != nil && pendingETag != activeETag)
             let filtered = try MemberFixtures.object(try members.client.request("GET", "/v1/members?status=active", headers: members.auth))
             #expect(Set((filtered["data"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }) == [pbi, local])
 
@@ -232,7 +248,7 @@ import Testing
             #expect(done.status == 200)
             #expect(try MemberFixtures.object(done)["status_reason"] as? String == "deceased")
             #expect(try post(mandiri, #"{"status":"deactivated","reason":"duplicate"}"#).status == 409)
-            #expect(try members.client.request("PATCH", "/v1/members/\(mandiri)", headers: members.auth, body: Array(#"{"address":"x"}"#.utf8)).status == 409)
+            #expect(try members.client.request("PATCH", "/v1/members/\(mandiri)", headers: members.auth.merging(["If-Match": "*"]) { $1 }, body: Array(#"{"address":"x"}"#.utf8)).status == 409)
             let history = try MemberFixtures.object(try members.client.request("GET", "/v1/members/\(mandiri)/history", headers: members.auth))
             let entries = (history["data"] as? [[String: Any]] ?? []).map { "\($0["old_value"] ?? "-")>\($0["new_value"] ?? "-"):\($0["reason"] ?? "-")" }
             #expect(entries == ["pending>deactivated:deceased"])
@@ -267,7 +283,7 @@ import Testing
             #expect(try ids("segment=PBPU") == [first])
             #expect(try ids("limit=1") == [first])
             let bad = try members.client.request("GET", "/v1/members?nik=123&segment=X&region=x", headers: members.auth)
-            #expect(Set(try MemberFixtures.errorCodes(bad)) == ["nik:invalid_format", "segment:invalid_format", "region:invalid_format"])
+            #expect(Set(try MemberFixtures.errorCodes(bad)) == ["nik:invalid_format", "segment:invalid_value", "region:invalid_format"])
         }
     }
 }

@@ -77,7 +77,8 @@ import Testing
                 ("POST", "/v1/members/validate", partner, validation, "validate", "member"),
                 ("PATCH", "/v1/members/\(idA)", officer, #"{"phone":"\#(Self.phoneChanged.0)"}"#, "update", "member"),
             ] as [(String, String, [String: String], String, String, String)] {
-                let response = try client.request(method, path, headers: auth, body: Array(body.utf8))
+                let headers = auth.merging(method == "PATCH" ? ["If-Match": "*"] : [:]) { $1 }
+                let response = try client.request(method, path, headers: headers, body: Array(body.utf8))
                 #expect(response.status == 200, "\(method) \(path): \(response.text)")
                 audited.append((response, action, type))
                 // The partner's answers never hold a NIK or phone in full, whatever it asked with.
@@ -93,9 +94,9 @@ import Testing
             #expect(typo.status == 422)
             let typoQuery = try client.request("GET", "/v1/members?nik=\(Self.nikTypo)&card_no=\(Self.phoneA.1)", headers: officer)
             #expect(typoQuery.status == 422)
-            let early = try client.request("PATCH", "/v1/members/\(idA)", headers: officer, body: Array(#"{"class":1,"phone":"\#(Self.phoneA.0)"}"#.utf8))
+            let early = try client.request("PATCH", "/v1/members/\(idA)", headers: officer.merging(["If-Match": "*"]) { $1 }, body: Array(#"{"class":1,"phone":"\#(Self.phoneA.0)"}"#.utf8))
             #expect(early.status == 422)
-            let badPhone = try client.request("PATCH", "/v1/members/\(idA)", headers: officer, body: Array(#"{"phone":"\#(Self.nikTypo)x"}"#.utf8))
+            let badPhone = try client.request("PATCH", "/v1/members/\(idA)", headers: officer.merging(["If-Match": "*"]) { $1 }, body: Array(#"{"phone":"\#(Self.nikTypo)x"}"#.utf8))
             #expect(badPhone.status == 422)
             for refusal in [duplicate, typo, typoQuery, early, badPhone] {
                 #expect(refusal.header("X-Content-Type-Options") == "nosniff")

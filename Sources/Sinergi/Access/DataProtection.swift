@@ -29,6 +29,16 @@ public struct DataProtection: Sendable {
         String(decoding: try AES256GCM.open(box, key: encryptionKey), as: UTF8.self)
     }
 
+    /// Encrypts bytes, such as a stored response that holds personal data.
+    public func seal(bytes: [UInt8]) -> [UInt8] {
+        (try? AES256GCM.seal(bytes, key: encryptionKey)) ?? []
+    }
+
+    /// Decrypts what `seal(bytes:)` made.
+    public func open(bytes box: [UInt8]) throws -> [UInt8] {
+        try AES256GCM.open(box, key: encryptionKey)
+    }
+
     /// HMAC of a normalised value, for uniqueness and exact lookup.
     public func blindIndex(_ normalizedValue: String) -> [UInt8] {
         HMAC.sha256(key: indexKey, message: Array(normalizedValue.utf8))

@@ -26,6 +26,15 @@ extension AppError: ProblemConvertible {
         case .preconditionFailed:
             Problem(slug: "precondition-failed", title: "Precondition Failed", status: 412,
                     detail: "The resource changed since you read it; read it again and retry with its new ETag.")
+        case .preconditionRequired:
+            Problem(slug: "precondition-required", title: "Precondition Required", status: 428,
+                    detail: "Send the ETag you read as If-Match, so a change made since is not overwritten.")
+        case .notAcceptable(let offered):
+            Problem(slug: "not-acceptable", title: "Not Acceptable", status: 406,
+                    detail: "This endpoint answers \(offered.joined(separator: " or ")); Accept allows neither.")
+        case .idempotencyKeyInFlight:
+            Problem(slug: "idempotency-key-in-flight", title: "Conflict", status: 409,
+                    detail: "The first request with this Idempotency-Key is still running; retry when it has finished.")
         case .idempotencyKeyReused:
             Problem(slug: "idempotency-key-reused", title: "Unprocessable Content", status: 422,
                     detail: "This Idempotency-Key was used with a different request body.")

@@ -19,8 +19,14 @@ public enum AppError: Error, Sendable, Equatable {
     case duplicate(String, existingID: Int64?)
     /// 412: stale `If-Match`.
     case preconditionFailed
+    /// 428: a `PATCH` without `If-Match`.
+    case preconditionRequired
+    /// 406: the endpoint cannot answer in any media type `Accept` allows.
+    case notAcceptable(offered: [String])
     /// 422: the same `Idempotency-Key` with another body.
     case idempotencyKeyReused
+    /// 409: the first request with this `Idempotency-Key` is still running.
+    case idempotencyKeyInFlight
     /// 429 with `Retry-After`: the key's rate limit is used up.
     case rateLimited(retryAfterSeconds: Int)
     /// 503: a dependency is not ready.

@@ -23,12 +23,14 @@ public final class Application: Sendable {
     private let server: Server
     /// Every route the server answers, for the contract test against the spec.
     public let routes: [(method: HTTPMethod, pattern: String)]
+    /// Every `/v1` route with the roles it admits, for the access-table tests.
+    public let routeAccess: [RouteAccess]
 
     /// Opens and migrates the database and builds the server, without binding.
     ///
     /// - Throws: `ConfigError` for a missing migrations folder or spec, `MigrationError`,
     ///   `SQLiteError` when the database cannot be opened.
-    public init(config: Config, logger: Logger) throws {
+    public init(config: Config, logger: Logger, clock: ServiceClock = .system) throws {
         self.config = config
         self.logger = logger
         guard let migrationsURL = ResourceLocator.locate(config.migrationsPath) else {
@@ -78,20 +80,29 @@ public final class Application: Sendable {
             authenticator: authenticator,
             rateLimiter: RateLimiter(ratePerSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst))
         let metrics = ServerMetrics()
-        var router = Router()
-        OperationsRoutes(database: database, migrator: migrator, metrics: metrics, openAPI: openAPI).register(on: &router)
-        APIKeyRoutes(database: database, access: access, protection: protection).register(on: &router)
-        AuditRoutes(database: database, access: access).register(on: &router)
-        RegionRoutes(database: database, access: access).register(on: &router)
-        OrganizationRoutes(database: database, access: access).register(on: &router)
-        EmployerRoutes(database: database, access: access).register(on: &router)
+        var operations = Router()
+        OperationsRoutes(database: database, migrator: migrator, metrics: metrics, openAPI: openAPI).register(on: &operations)
+        var router = APIRouter(
+            router: operations, access: access,
+            idempotency: IdempotencyStore(
+                database: database, protection: protection, retention: config.idempotencyRetentionHours * 3600),
+            clock: clock)
+        let (database, protection, writes, audit) = (database, protection, writes, audit)
+        router.registerUnlisted { router in
+            APIKeyRoutes(database: database, access: access, protection: protection).register(on: &router)
+            AuditRoutes(database: database, access: access).register(on: &router)
+        }
+        RegionRoutes(service: RegionService(database: database)).register(on: &router)
+        OrganizationRoutes(service: OrganizationService(database: database)).register(on: &router)
+        EmployerRoutes(service: EmployerService(database: database)).register(on: &router)
         MemberRoutes(service: MemberService(database: database, writes: writes, protection: protection, audit: audit))
-            .register(on: &router, access: access)
-        routes = router.registeredRoutes
+            .register(on: &router)
+        routes = router.router.registeredRoutes
+        routeAccess = router.entries
         var serverConfiguration = config.serverConfiguration
         serverConfiguration.tls = tls
         server = Server(
-            configuration: serverConfiguration, router: router,
+            configuration: serverConfiguration, router: router.router,
             middleware: [CORS(allowedOrigins: config.corsAllowedOrigins)],
             observers: [AccessLog(logger: logger), metrics], logger: logger)
     }

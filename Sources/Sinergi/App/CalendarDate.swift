@@ -1,5 +1,3 @@
-internal import Glibc
-
 /// A calendar date as the API writes it (`2025-10-09`), checked to exist: 31 February and
 /// 29 February of a common year are refused. Dates compare as text does, so they sort and
 /// compare the same in Swift and in SQL.
@@ -32,12 +30,10 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         self.init(year: year, month: month, day: day)
     }
 
-    /// Today in UTC, the time zone of every timestamp the service writes.
-    public static func today() -> CalendarDate {
-        var seconds = time(nil)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        return CalendarDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))!
+    /// The UTC day of a Unix time, the time zone of every timestamp the service writes.
+    public init(epochSeconds: Int) {
+        let time = UTCTime(epochSeconds: epochSeconds)
+        self.init(year: time.year, month: time.month, day: time.day)!
     }
 
     /// The same day `months` later; a day the target month lacks becomes its last day

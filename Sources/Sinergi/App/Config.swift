@@ -48,6 +48,8 @@ public struct Config: Sendable, Equatable {
     public var rateLimitPerSecond = 100.0
     /// Requests a key may send at once above the average.
     public var rateLimitBurst = 200
+    /// How long an `Idempotency-Key` and its first response are kept, in hours.
+    public var idempotencyRetentionHours = 24
 
     public init() {}
 
@@ -174,6 +176,10 @@ extension Config {
         },
         Setting(key: "rate_limit.burst", environment: "SINERGI_RATE_LIMIT_BURST") { config, value throws(ConfigError) in
             config.rateLimitBurst = try value.integer(key: "rate_limit.burst", in: 1...1_000_000)
+        },
+        Setting(key: "idempotency.retention_hours", environment: "SINERGI_IDEMPOTENCY_RETENTION_HOURS") {
+            config, value throws(ConfigError) in
+            config.idempotencyRetentionHours = try value.integer(key: "idempotency.retention_hours", in: 1...24 * 365)
         },
         Setting(key: "tls.cert", environment: "SINERGI_TLS_CERT") { config, value throws(ConfigError) in
             config.tlsCertificatePath = try value.path(key: "tls.cert")

@@ -8,11 +8,24 @@ public import HTTPServer
 /// let year = input.integer("year", in: 1900...2100)
 /// try input.finish()                           // 422 listing every bad field
 /// ```
+///
+/// A field no reader asked for is an error of its own (`unknown_field`), and so is one the
+/// endpoint names read-only, so a typo or an unchangeable field is never silently ignored.
 public struct JSONInput: Sendable {
     private let object: [String: JSONValue]
     private let prefix: String
-    /// Problems found so far.
-    public private(set) var errors: [Problem.FieldError] = []
+    private var recorded: [Problem.FieldError] = []
+    private var known: Set<String> = []
+
+    /// Problems found so far, fields nobody read included.
+    public var errors: [Problem.FieldError] {
+        var unknown: [Problem.FieldError] = []
+        for field in object.keys.sorted() where !known.contains(field) {
+            unknown.append(Problem.FieldError(
+                field: path(field), code: "unknown_field", message: "is not a field of this endpoint"))
+        }
+        return recorded + unknown
+    }
 
     /// Parses the request body as a JSON object.
     ///
@@ -39,18 +52,33 @@ public struct JSONInput: Sendable {
     public func has(_ field: String) -> Bool { object[field] != nil }
 
     /// The raw value of `field`, for shapes the typed readers do not cover.
-    public func value(_ field: String) -> JSONValue? { object[field] }
+    public mutating func value(_ field: String) -> JSONValue? {
+        known.insert(field)
+        return object[field]
+    }
+
+    /// Refuses `fields` when present: values the endpoint shows but does not take (`nik` on
+    /// a PATCH of a member).
+    public mutating func readOnly(_ fields: [String]) {
+        for field in fields where object[field] != nil {
+            known.insert(field)
+            fail(field, code: "read_only", message: "cannot be changed here")
+        }
+    }
+
+    private func path(_ field: String) -> String { prefix.isEmpty ? field : "\(prefix).\(field)" }
 
     /// Whether `field` is present and null (a PATCH clears it).
     public func isNull(_ field: String) -> Bool { object[field] == .null }
 
     /// Records a problem with a field.
     public mutating func fail(_ field: String, code: String, message: String) {
-        errors.append(Problem.FieldError(field: prefix.isEmpty ? field : "\(prefix).\(field)", code: code, message: message))
+        recorded.append(Problem.FieldError(field: path(field), code: code, message: message))
     }
 
     /// A string field; nil when absent, null or wrong (the problem recorded).
     public mutating func string(_ field: String, required: Bool = false, maxLength: Int = 1000) -> String? {
+        known.insert(field)
         switch object[field] {
         case .string(let value)?:
             guard value.count <= maxLength else {
@@ -130,6 +158,7 @@ public struct JSONInput: Sendable {
 
     /// An integer field within `range`.
     public mutating func integer(_ field: String, required: Bool = false, in range: ClosedRange<Int64>) -> Int64? {
+        known.insert(field)
         switch object[field] {
         case .integer(let value)?:
             guard range.contains(value) else {
@@ -148,6 +177,7 @@ public struct JSONInput: Sendable {
 
     /// A boolean field.
     public mutating func bool(_ field: String, required: Bool = false) -> Bool? {
+        known.insert(field)
         switch object[field] {
         case .bool(let value)?: return value
         case nil, .null?:
@@ -161,6 +191,7 @@ public struct JSONInput: Sendable {
 
     /// A nested object field, to read with `JSONInput(object:prefix:)`.
     public mutating func object(_ field: String, required: Bool = false) -> [String: JSONValue]? {
+        known.insert(field)
         switch object[field] {
         case .object(let value)?: return value
         case nil, .null?:
@@ -174,7 +205,7 @@ public struct JSONInput: Sendable {
 
     /// Adds a nested reader's problems to this one's.
     public mutating func absorb(_ nested: JSONInput) {
-        errors.append(contentsOf: nested.errors)
+        recorded.append(contentsOf: nested.errors)
     }
 
     /// Throws `AppError.invalid` with every problem recorded, if any.

@@ -84,9 +84,7 @@ public struct JSONLogHandler: LogHandler {
     static func timestamp() -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = now.tv_sec
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
+        let time = UTCTime(epochSeconds: Int(now.tv_sec))
         var bytes = [UInt8](repeating: 0, count: 26)
         func put(_ value: Int, at index: Int, width: Int) {
             var value = value
@@ -96,17 +94,17 @@ public struct JSONLogHandler: LogHandler {
             }
         }
         bytes[0] = 0x22
-        put(Int(parts.tm_year) + 1900, at: 1, width: 4)
+        put(time.year, at: 1, width: 4)
         bytes[5] = 0x2D
-        put(Int(parts.tm_mon) + 1, at: 6, width: 2)
+        put(time.month, at: 6, width: 2)
         bytes[8] = 0x2D
-        put(Int(parts.tm_mday), at: 9, width: 2)
+        put(time.day, at: 9, width: 2)
         bytes[11] = 0x54
-        put(Int(parts.tm_hour), at: 12, width: 2)
+        put(time.hour, at: 12, width: 2)
         bytes[14] = 0x3A
-        put(Int(parts.tm_min), at: 15, width: 2)
+        put(time.minute, at: 15, width: 2)
         bytes[17] = 0x3A
-        put(Int(parts.tm_sec), at: 18, width: 2)
+        put(time.second, at: 18, width: 2)
         bytes[20] = 0x2E
         put(Int(now.tv_nsec) / 1_000_000, at: 21, width: 3)
         bytes[24] = 0x5A

@@ -8,28 +8,17 @@ public struct Page: Sendable {
     /// Rows after this id (or before it, for newest-first lists).
     public let after: Int64?
 
-    /// Reads `limit` and `cursor` from the query.
-    public init(_ query: QueryParameters) throws(AppError) {
-        var errors: [Problem.FieldError] = []
-        var limit = 50
-        if let text = query["limit"] {
-            if let value = Int(text), (1...500).contains(value) {
-                limit = value
-            } else {
-                errors.append(Problem.FieldError(field: "limit", code: "out_of_range", message: "must be a whole number from 1 to 500"))
-            }
-        }
-        var after: Int64?
-        if let cursor = query["cursor"] {
-            if let value = Self.decode(cursor) {
-                after = value
-            } else {
-                errors.append(Problem.FieldError(field: "cursor", code: "invalid_format", message: "is not a cursor this server gave"))
-            }
-        }
-        if !errors.isEmpty { throw .invalid(errors) }
+    /// A page of at most `limit` rows after `after`; read from a query with `QueryInput.page()`.
+    public init(limit: Int, after: Int64?) {
         self.limit = limit
         self.after = after
+    }
+
+    /// Reads `limit` and `cursor` from a query, for routes not yet on `QueryInput`.
+    public init(_ query: QueryParameters) throws(AppError) {
+        var input = QueryInput(query)
+        self = input.page()
+        if !input.errors.isEmpty { throw .invalid(input.errors) }
     }
 
     /// `{"data": [...], "next_cursor": …}` for a page of `items`, each written by `write`;

@@ -15,8 +15,9 @@ public struct Employer: Sendable, Equatable {
     public let createdAt: String
     public let updatedAt: String
 
-    /// The strong ETag of this version.
-    public var etag: String { "\"\(version)\"" }
+    /// The strong ETag: the version, and the registered head count, which changes with
+    /// members' registrations and so without a new version of this row.
+    public var etag: String { "\"\(version).\(registeredEmployees)\"" }
 
     /// Registered ÷ reported in basis points, rounded down; nil when nothing is reported, as
     /// there is no ratio to give. Never clamped: more registered than reported (a stale head

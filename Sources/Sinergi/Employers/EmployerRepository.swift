@@ -9,19 +9,22 @@ enum EmployerRepository {
     static let columns = """
         id, name, nib, region_code, reported_employees,
         (SELECT count(*) FROM members
-         WHERE members.employer_id = employers.id AND members.segment = 'PPU_BU' AND members.status <> 'deactivated'),
+         WHERE members.employer_id = employers.id AND members.segment = 'PPU_BU' AND members.status <> 'deactivated')
+            AS registered_employees,
         version, created_at, updated_at
         """
 
+    /// Inserts the employer; nil when its NIB is registered already (the UNIQUE index said
+    /// so, without a lookup first).
     static func insert(
         name: String, nib: NIB, regionCode: String, reportedEmployees: Int64, now: String, in connection: Connection
-    ) throws -> Employer {
+    ) throws -> Employer? {
         try connection.fetchOne("""
             INSERT INTO employers (name, nib, region_code, reported_employees, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?) RETURNING \(columns)
+            VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (nib) DO NOTHING RETURNING \(columns)
             """,
             [.text(name), .text(nib.digits), .text(regionCode), .integer(reportedEmployees), .text(now), .text(now)],
-            map: decode)!
+            map: decode)
     }
 
     static func find(_ id: Int64, in connection: Connection) throws -> Employer? {
@@ -34,10 +37,10 @@ enum EmployerRepository {
     }
 
     /// A page of employers; `regionPrefix` matches a region and everything in it.
-    static func list(regionPrefix: String?, after: Int64?, limit: Int, in connection: Connection) throws -> [Employer] {
+    static func list(_ filter: EmployerFilter, after: Int64?, limit: Int, in connection: Connection) throws -> [Employer] {
         var conditions = ["id > ?"]
         var bindings: [SQLiteValue] = [.integer(after ?? 0)]
-        if let regionPrefix {
+        if let regionPrefix = filter.regionPrefix {
             // Codes are hierarchical: everything in 35 starts with "35".
             conditions.append("substr(region_code, 1, ?) = ?")
             bindings.append(contentsOf: [.integer(Int64(regionPrefix.count)), .text(regionPrefix)])
@@ -48,10 +51,12 @@ enum EmployerRepository {
             bindings, map: decode)
     }
 
-    private static func decode(_ row: Row) -> Employer {
+    /// An employer from a row of `columns`.
+    private static func decode(_ row: Row) throws -> Employer {
         Employer(
-            id: row.int64(at: 0), name: row.string(at: 1), nib: row.string(at: 2), regionCode: row.string(at: 3),
-            reportedEmployees: row.int64(at: 4), registeredEmployees: row.int64(at: 5), version: row.int64(at: 6),
-            createdAt: row.string(at: 7), updatedAt: row.string(at: 8))
+            id: try row.int64("id"), name: try row.string("name"), nib: try row.string("nib"),
+            regionCode: try row.string("region_code"), reportedEmployees: try row.int64("reported_employees"),
+            registeredEmployees: try row.int64("registered_employees"), version: try row.int64("version"),
+            createdAt: try row.string("created_at"), updatedAt: try row.string("updated_at"))
     }
 }

@@ -29,8 +29,9 @@ public struct Member: Sendable, Equatable {
     public let createdAt: String
     public let updatedAt: String
 
-    /// The strong ETag of this version.
-    public var etag: String { "\"\(version)\"" }
+    /// The strong ETag: the version, and the derived status, which changes (pending to
+    /// active) without a new version of the row.
+    public var etag: String { "\"\(version).\(status.rawValue)\"" }
 }
 
 /// Who brought a member in; reports and agreement targets count from it, and a partner's

@@ -5,33 +5,22 @@ internal import SQLite
 struct MemberRepository: Sendable {
     let protection: DataProtection
 
-    /// A pending member whose `active_from` day has come is active: derived, not stored, so
-    /// nothing has to run at midnight. CURRENT_DATE is UTC in SQLite, like every date here.
-    static let statusSQL = "CASE WHEN status = 'pending' AND active_from <= CURRENT_DATE THEN 'active' ELSE status END"
-
+    /// The columns `decode` reads. The status is derived from `status` and `active_from` as
+    /// rows are read (`MemberStatus.derived`), on the request's day, so nothing has to run at
+    /// midnight and tests set the day with the clock.
     static let columns = """
         id, nik_sealed, card_no, full_name, birth_date, sex, family_card_no, relationship, segment, class, region_code,
-        address, phone_sealed, facility_id, employer_id, \(statusSQL), status_reason, class_since, facility_since,
+        address, phone_sealed, facility_id, employer_id, status, active_from, status_reason, class_since, facility_since,
         registered_at, registered_organization_id, registered_event_id, registered_cadre_id, version, created_at, updated_at
         """
 
-    /// What registration writes; the service has checked every rule.
-    struct NewMember: Sendable {
-        var nik: NIK
-        var cardNo: String?
-        var fullName: String
-        var birthDate: CalendarDate
-        var sex: Sex
-        var familyCardNo: String
-        var relationship: Relationship
-        var segment: Segment
-        var memberClass: Int
-        var regionCode: String
-        var address: String?
-        var phone: String?
-        var facilityID: Int64?
-        var employerID: Int64?
-        var registeredVia: RegisteredVia
+    /// A condition that the derived status is `status`, with its bindings.
+    static func statusCondition(_ status: MemberStatus, today: CalendarDate) -> (String, [SQLiteValue]) {
+        switch status {
+        case .active: ("(status = 'active' OR (status = 'pending' AND active_from <= ?))", [.text(today.description)])
+        case .pending: ("(status = 'pending' AND (active_from IS NULL OR active_from > ?))", [.text(today.description)])
+        case .inactive, .deactivated: ("status = ?", [.text(status.rawValue)])
+        }
     }
 
     /// A registered NIK or card number: who holds it and whether the caller may know.
@@ -41,18 +30,6 @@ struct MemberRepository: Sendable {
         let fullName: String
         let birthDate: String
         let isInScope: Bool
-    }
-
-    /// The filters of `GET /v1/members`; nil means any.
-    struct Filter: Sendable {
-        var nik: NIK?
-        var cardNo: String?
-        var familyCardNo: String?
-        var regionPrefix: String?
-        var status: MemberStatus?
-        var segment: Segment?
-        var organizationID: Int64?
-        var eventID: Int64?
     }
 
     /// The encrypted and indexed forms of a registration's NIK and phone, computed before the
@@ -76,14 +53,14 @@ struct MemberRepository: Sendable {
         in connection: Connection
     ) throws -> Member? {
         let facilitySince = member.facilityID == nil ? nil : today.description
-        guard let (id, effectiveStatus) = try connection.fetchOne("""
+        guard let id = try connection.fetchOne("""
             INSERT INTO members (nik_index, nik_sealed, card_no, full_name, birth_date, sex, family_card_no, relationship,
                 segment, class, region_code, address, phone_sealed, facility_id, employer_id, status, active_from,
                 class_since, facility_since, registered_at, registered_organization_id, registered_event_id,
                 registered_cadre_id, created_at, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT DO NOTHING
-            RETURNING id, \(Self.statusSQL)
+            RETURNING id
             """,
             [.blob(sealed.nikIndex), .blob(sealed.nik), SQLiteValue(member.cardNo), .text(member.fullName),
              .text(member.birthDate.description), .text(member.sex.rawValue), .text(member.familyCardNo),
@@ -92,8 +69,9 @@ struct MemberRepository: Sendable {
              SQLiteValue(member.employerID), .text(status.rawValue), SQLiteValue(activeFrom?.description), .text(today.description),
              SQLiteValue(facilitySince), .text(today.description), SQLiteValue(member.registeredVia.organizationID),
              SQLiteValue(member.registeredVia.eventID), SQLiteValue(member.registeredVia.cadreID), .text(now), .text(now)],
-            map: { ($0.int64(at: 0), MemberStatus(rawValue: $0.string(at: 1)) ?? status) })
+            map: { try $0.int64("id") })
         else { return nil }
+        let effectiveStatus = MemberStatus.derived(stored: status, activeFrom: activeFrom, today: today)
         return Member(
             id: id, nik: member.nik.digits, cardNo: member.cardNo, fullName: member.fullName,
             birthDate: member.birthDate.description, sex: member.sex, familyCardNo: member.familyCardNo,
@@ -104,32 +82,35 @@ struct MemberRepository: Sendable {
             createdAt: now, updatedAt: now)
     }
 
-    func find(_ id: Int64, scope: Scope, in connection: Connection) throws -> Member? {
+    func find(_ id: Int64, scope: Scope, today: CalendarDate, in connection: Connection) throws -> Member? {
         let (condition, bindings) = scope.condition(on: "registered_organization_id")
         return try connection.fetchOne(
-            "SELECT \(Self.columns) FROM members WHERE id = ? AND \(condition)", [.integer(id)] + bindings, map: decode)
+            "SELECT \(Self.columns) FROM members WHERE id = ? AND \(condition)", [.integer(id)] + bindings,
+            map: decoder(today: today))
     }
 
     /// Who holds `nik`, whatever the scope; `isInScope` says whether the caller may see more
     /// than that the NIK is registered.
-    func holder(of nik: NIK, scope: Scope, in connection: Connection) throws -> Holder? {
-        try holder(where: "nik_index = ?", .blob(protection.blindIndex(nik.digits)), scope: scope, in: connection)
+    func holder(of nik: NIK, scope: Scope, today: CalendarDate, in connection: Connection) throws -> Holder? {
+        try holder(where: "nik_index = ?", .blob(protection.blindIndex(nik.digits)), scope: scope, today: today, in: connection)
     }
 
     /// Who holds the card number `cardNo`, whatever the scope.
-    func holder(ofCard cardNo: String, scope: Scope, in connection: Connection) throws -> Holder? {
-        try holder(where: "card_no = ?", .text(cardNo), scope: scope, in: connection)
+    func holder(ofCard cardNo: String, scope: Scope, today: CalendarDate, in connection: Connection) throws -> Holder? {
+        try holder(where: "card_no = ?", .text(cardNo), scope: scope, today: today, in: connection)
     }
 
-    private func holder(where condition: String, _ value: SQLiteValue, scope: Scope, in connection: Connection) throws -> Holder? {
+    private func holder(
+        where condition: String, _ value: SQLiteValue, scope: Scope, today: CalendarDate, in connection: Connection
+    ) throws -> Holder? {
         let (scopeCondition, bindings) = scope.condition(on: "registered_organization_id")
         return try connection.fetchOne(
-            "SELECT id, \(Self.statusSQL), full_name, birth_date, \(scopeCondition) FROM members WHERE \(condition)",
+            "SELECT id, status, active_from, full_name, birth_date, \(scopeCondition) AS in_scope FROM members WHERE \(condition)",
             bindings + [value]
         ) { row in
             Holder(
-                id: row.int64(at: 0), status: MemberStatus(rawValue: row.string(at: 1)) ?? .pending,
-                fullName: row.string(at: 2), birthDate: row.string(at: 3), isInScope: row.int64(at: 4) != 0)
+                id: try row.int64("id"), status: try Self.status(of: row, today: today), fullName: try row.string("full_name"),
+                birthDate: try row.string("birth_date"), isInScope: try row.bool("in_scope"))
         }
     }
 
@@ -143,7 +124,9 @@ struct MemberRepository: Sendable {
     }
 
     /// A page of members in scope matching `filter`, by id.
-    func list(_ filter: Filter, scope: Scope, after: Int64?, limit: Int, in connection: Connection) throws -> [Member] {
+    func list(
+        _ filter: MemberFilter, scope: Scope, today: CalendarDate, after: Int64?, limit: Int, in connection: Connection
+    ) throws -> [Member] {
         let (scopeCondition, scopeBindings) = scope.condition(on: "registered_organization_id")
         var conditions = ["id > ?", scopeCondition]
         var bindings: [SQLiteValue] = [.integer(after ?? 0)] + scopeBindings
@@ -158,19 +141,23 @@ struct MemberRepository: Sendable {
             // Codes are hierarchical: everything in 3507 starts with "3507".
             add("substr(region_code, 1, ?) = ?", .integer(Int64(prefix.count)), .text(prefix))
         }
-        if let status = filter.status { add("\(Self.statusSQL) = ?", .text(status.rawValue)) }
+        if let status = filter.status {
+            let (condition, values) = Self.statusCondition(status, today: today)
+            conditions.append(condition)
+            bindings.append(contentsOf: values)
+        }
         if let segment = filter.segment { add("segment = ?", .text(segment.rawValue)) }
         if let organization = filter.organizationID { add("registered_organization_id = ?", .integer(organization)) }
         if let event = filter.eventID { add("registered_event_id = ?", .integer(event)) }
         bindings.append(.integer(Int64(limit)))
         return try connection.fetchAll(
             "SELECT \(Self.columns) FROM members WHERE \(conditions.joined(separator: " AND ")) ORDER BY id LIMIT ?",
-            bindings, map: decode)
+            bindings, map: decoder(today: today))
     }
 
     /// Writes the changeable fields if the row is still at `version`; nil when it is not.
     func update(
-        _ id: Int64, version: Int64, fullName: String, address: String?, phone: String?, cardNo: String?, memberClass: Int,
+        _ id: Int64, version: Int64, today: CalendarDate, fullName: String, address: String?, phone: String?, cardNo: String?, memberClass: Int,
         classSince: String, facilityID: Int64?, facilitySince: String?, now: String, in connection: Connection
     ) throws -> Member? {
         try connection.fetchOne("""
@@ -181,7 +168,7 @@ struct MemberRepository: Sendable {
             [.text(fullName), SQLiteValue(address), phone.map { .blob(protection.seal($0)) } ?? .null, SQLiteValue(cardNo),
              .integer(Int64(memberClass)), .text(classSince), SQLiteValue(facilityID), SQLiteValue(facilitySince),
              .text(now), .integer(id), .integer(version)],
-            map: decode)
+            map: decoder(today: today))
     }
 
     /// Moves the other PBPU members of a family card to `memberClass`; returns their ids and
@@ -212,16 +199,16 @@ struct MemberRepository: Sendable {
     }
 
     /// Every member on a family card within scope, by id.
-    func family(_ familyCardNo: String, scope: Scope, in connection: Connection) throws -> [Member] {
+    func family(_ familyCardNo: String, scope: Scope, today: CalendarDate, in connection: Connection) throws -> [Member] {
         let (condition, bindings) = scope.condition(on: "registered_organization_id")
         return try connection.fetchAll(
             "SELECT \(Self.columns) FROM members WHERE family_card_no = ? AND \(condition) ORDER BY id",
-            [.text(familyCardNo)] + bindings, map: decode)
+            [.text(familyCardNo)] + bindings, map: decoder(today: today))
     }
 
     // MARK: - History
 
-    func recordHistory(_ change: MemberChange, memberID: Int64, by principal: Principal?, requestID: String, now: String, in connection: Connection) throws {
+    func recordHistory(_ change: MemberHistoryEntry, memberID: Int64, by principal: Principal?, requestID: String, now: String, in connection: Connection) throws {
         try connection.execute("""
             INSERT INTO member_history (member_id, field, old_value, new_value, reason, api_key_id, role, request_id, changed_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -231,35 +218,48 @@ struct MemberRepository: Sendable {
              .text(requestID), .text(now)])
     }
 
-    func history(of memberID: Int64, after: Int64?, limit: Int, in connection: Connection) throws -> [MemberChange] {
+    func history(of memberID: Int64, after: Int64?, limit: Int, in connection: Connection) throws -> [MemberHistoryEntry] {
         try connection.fetchAll("""
             SELECT id, field, old_value, new_value, reason, api_key_id, role, changed_at FROM member_history
             WHERE member_id = ? AND id > ? ORDER BY id LIMIT ?
             """,
             [.integer(memberID), .integer(after ?? 0), .integer(Int64(limit))]
         ) { row in
-            MemberChange(
-                id: row.int64(at: 0), field: MemberChange.Field(rawValue: row.string(at: 1)) ?? .status,
-                oldValue: row.optionalString(at: 2), newValue: row.optionalString(at: 3), reason: row.optionalString(at: 4),
-                apiKeyID: row.optionalInt64(at: 5), role: row.string(at: 6), changedAt: row.string(at: 7))
+            MemberHistoryEntry(
+                id: try row.int64("id"), field: try row.value("field", as: MemberHistoryEntry.Field.self),
+                oldValue: try row.optionalString("old_value"), newValue: try row.optionalString("new_value"),
+                reason: try row.optionalString("reason"), apiKeyID: try row.optionalInt64("api_key_id"),
+                role: try row.string("role"), changedAt: try row.string("changed_at"))
         }
     }
 
     // MARK: - Rows
 
-    private func decode(_ row: Row) throws -> Member {
-        Member(
-            id: row.int64(at: 0), nik: try protection.open(row.blob(at: 1)), cardNo: row.optionalString(at: 2),
-            fullName: row.string(at: 3), birthDate: row.string(at: 4), sex: Sex(rawValue: row.string(at: 5)) ?? .male,
-            familyCardNo: row.string(at: 6), relationship: Relationship(rawValue: row.string(at: 7)) ?? .other,
-            segment: Segment(rawValue: row.string(at: 8)) ?? .pbpu, memberClass: Int(row.int64(at: 9)),
-            regionCode: row.string(at: 10), address: row.optionalString(at: 11),
-            phone: try row.optionalBlob(at: 12).map(protection.open), facilityID: row.optionalInt64(at: 13),
-            employerID: row.optionalInt64(at: 14), status: MemberStatus(rawValue: row.string(at: 15)) ?? .pending,
-            statusReason: row.optionalString(at: 16), classSince: row.string(at: 17), facilitySince: row.optionalString(at: 18),
-            registeredAt: row.string(at: 19),
-            registeredVia: RegisteredVia(
-                organizationID: row.optionalInt64(at: 20), eventID: row.optionalInt64(at: 21), cadreID: row.optionalInt64(at: 22)),
-            version: row.int64(at: 23), createdAt: row.string(at: 24), updatedAt: row.string(at: 25))
+    /// The derived status of a row with `status` and `active_from`.
+    private static func status(of row: Row, today: CalendarDate) throws -> MemberStatus {
+        MemberStatus.derived(
+            stored: try row.value("status", as: MemberStatus.self),
+            activeFrom: try row.optionalString("active_from").flatMap(CalendarDate.init), today: today)
+    }
+
+    /// Decodes a row of `columns` as of `today`.
+    private func decoder(today: CalendarDate) -> (Row) throws -> Member {
+        { [protection] row in
+            Member(
+                id: try row.int64("id"), nik: try protection.open(try row.blob("nik_sealed")), cardNo: try row.optionalString("card_no"),
+                fullName: try row.string("full_name"), birthDate: try row.string("birth_date"),
+                sex: try row.value("sex", as: Sex.self), familyCardNo: try row.string("family_card_no"),
+                relationship: try row.value("relationship", as: Relationship.self),
+                segment: try row.value("segment", as: Segment.self), memberClass: try row.int("class"),
+                regionCode: try row.string("region_code"), address: try row.optionalString("address"),
+                phone: try row.optionalBlob("phone_sealed").map(protection.open), facilityID: try row.optionalInt64("facility_id"),
+                employerID: try row.optionalInt64("employer_id"), status: try Self.status(of: row, today: today),
+                statusReason: try row.optionalString("status_reason"), classSince: try row.string("class_since"),
+                facilitySince: try row.optionalString("facility_since"), registeredAt: try row.string("registered_at"),
+                registeredVia: RegisteredVia(
+                    organizationID: try row.optionalInt64("registered_organization_id"),
+                    eventID: try row.optionalInt64("registered_event_id"), cadreID: try row.optionalInt64("registered_cadre_id")),
+                version: try row.int64("version"), createdAt: try row.string("created_at"), updatedAt: try row.string("updated_at"))
+        }
     }
 }

@@ -22,24 +22,12 @@ public struct MemberService: Sendable {
     static let monthsBeforeClassChange = 12
     static let monthsBeforeFacilityChange = 3
 
-    /// What `PATCH` asks for; nil fields stay as they are.
-    struct Change: Sendable {
-        var fullName: String?
-        var address: String??
-        var phone: String??
-        var cardNo: String??
-        var memberClass: Int?
-        var facilityID: Int64?
-    }
-
     // MARK: - Registration
 
     /// Registers a member; several requests' registrations share one commit, and this returns
     /// only once its own is durable. The warnings are disagreements that are not refusals.
-    func register(
-        _ draft: MemberRepository.NewMember, by principal: Principal, requestID: String
-    ) async throws -> (Member, [NIKWarning]) {
-        let scope = Scope(principal)
+    func register(_ draft: NewMember, _ context: RequestContext) async throws -> (Member, [NIKWarning]) {
+        let (scope, principal, today, now) = (context.scope, context.principal, context.today, context.now)
         var draft = draft
         // A partner registers for its own organization unless it names one below it.
         if principal.role == .partner, draft.registeredVia.organizationID == nil {
@@ -64,30 +52,28 @@ public struct MemberService: Sendable {
                     field: "class", code: "family_class_mismatch",
                     message: "PBPU members of this family card are in class \(familyClass); a PBPU family shares one class")])
             }
-            let today = CalendarDate.today()
-            let now = Timestamp.now()
             let (status, activeFrom) = MemberStatus.initial(for: member.segment, registeredOn: today)
             guard let created = try repository.insert(
                 member, sealed: sealed, status: status, activeFrom: activeFrom, today: today, now: now, in: connection)
             else {
-                if let holder = try repository.holder(of: member.nik, scope: scope, in: connection) {
+                if let holder = try repository.holder(of: member.nik, scope: scope, today: today, in: connection) {
                     throw AppError.duplicate("This NIK is registered already.", existingID: holder.isInScope ? holder.id : nil)
                 }
-                let holder = try member.cardNo.flatMap { try repository.holder(ofCard: $0, scope: scope, in: connection) }
+                let holder = try member.cardNo.flatMap {
+                    try repository.holder(ofCard: $0, scope: scope, today: today, in: connection)
+                }
                 throw AppError.duplicate("This card number is registered already.", existingID: holder?.isInScope == true ? holder?.id : nil)
             }
             // Who registered the member and when is in the audit log and in `registered_at`;
             // the history starts with the first change.
-            try AuditLog.insert(
-                AuditEntry(principal: principal, action: "create", resourceType: "member", resourceID: String(created.id), requestID: requestID),
-                into: connection)
+            try AuditLog.insert(context.audit("create", "member", id: created.id), into: connection)
             return created
         }
         return (created, warnings)
     }
 
     /// The NIK against the record and the region list: warnings, never refusals.
-    static func warnings(for member: MemberRepository.NewMember, in connection: Connection) throws -> [NIKWarning] {
+    static func warnings(for member: NewMember, in connection: Connection) throws -> [NIKWarning] {
         var known: [String: Bool] = [:]
         for code in [member.nik.provinceCode, member.nik.regencyCode, member.nik.districtCode] {
             known[code] = try RegionCode(code).map { try RegionRepository.level(of: $0, in: connection) != nil } ?? false
@@ -99,7 +85,7 @@ public struct MemberService: Sendable {
     }
 
     // References that do not exist, or lie outside a partner's scope, are field errors, together.
-    private static func checkReferences(_ member: MemberRepository.NewMember, scope: Scope, in connection: Connection) throws {
+    private static func checkReferences(_ member: NewMember, scope: Scope, in connection: Connection) throws {
         var errors: [Problem.FieldError] = []
         if let region = RegionCode(member.regionCode), try RegionRepository.level(of: region, in: connection) == nil {
             errors.append(.init(field: "region_code", code: "not_found", message: "is not a Kemendagri region code"))
@@ -125,46 +111,60 @@ public struct MemberService: Sendable {
     // MARK: - Reads
 
     /// The member if it is in the caller's scope; the read is audited before it is returned.
-    func find(_ id: Int64, for principal: Principal, requestID: String) async throws -> Member? {
-        let scope = Scope(principal)
+    func find(_ id: Int64, _ context: RequestContext) async throws -> Member? {
+        let (scope, today) = (context.scope, context.today)
         let repository = repository
         // A primary-key lookup: on this thread, which saves two hand-offs (see `readHere`).
-        guard let member = try database.readHere({ try repository.find(id, scope: scope, in: $0) }) else { return nil }
-        try await audit.record(AuditEntry(principal: principal, action: "read", resourceType: "member", resourceID: String(id), requestID: requestID))
+        guard let member = try database.readHere({ try repository.find(id, scope: scope, today: today, in: $0) }) else {
+            return nil
+        }
+        try await audit.record(context.audit("read", "member", id: id))
         return member
     }
 
-    func list(
-        _ filter: MemberRepository.Filter, page: Page, for principal: Principal, requestID: String
-    ) async throws -> [Member] {
-        let scope = Scope(principal)
-        let repository = repository
-        let members = try await database.read { try repository.list(filter, scope: scope, after: page.after, limit: page.limit, in: $0) }
-        try await audit.record(AuditEntry(principal: principal, action: "list", resourceType: "member", resourceID: nil, requestID: requestID))
+    /// A page of members; the list is audited once.
+    func list(_ filter: MemberFilter, page: Page, _ context: RequestContext) async throws -> [Member] {
+        let members = try await listUnaudited(filter, page: page, context)
+        try await audit.record(context.audit("list", "member"))
         return members
     }
 
-    /// The members of a family card the caller may see; empty when none.
-    func family(_ familyCardNo: String, for principal: Principal, requestID: String) async throws -> [Member] {
-        let scope = Scope(principal)
+    /// Records the start of an export of the whole filtered list (CSV), which then reads its
+    /// batches with `listUnaudited`.
+    func recordExport(_ context: RequestContext) async throws {
+        try await audit.record(context.audit("export", "member"))
+    }
+
+    /// A page of members, not audited: one batch of an export that `recordExport` audited.
+    func listUnaudited(_ filter: MemberFilter, page: Page, _ context: RequestContext) async throws -> [Member] {
+        let (scope, today) = (context.scope, context.today)
         let repository = repository
-        let members = try await database.read { try repository.family(familyCardNo, scope: scope, in: $0) }
+        return try await database.read {
+            try repository.list(filter, scope: scope, today: today, after: page.after, limit: page.limit, in: $0)
+        }
+    }
+
+    /// The members of a family card the caller may see; empty when none.
+    func family(_ familyCardNo: String, _ context: RequestContext) async throws -> [Member] {
+        let (scope, today) = (context.scope, context.today)
+        let repository = repository
+        let members = try await database.read { try repository.family(familyCardNo, scope: scope, today: today, in: $0) }
         if !members.isEmpty {
-            try await audit.record(AuditEntry(principal: principal, action: "read", resourceType: "family", resourceID: nil, requestID: requestID))
+            try await audit.record(context.audit("read", "family"))
         }
         return members
     }
 
     /// The member's changes, if the member is in scope.
-    func history(_ id: Int64, page: Page, for principal: Principal, requestID: String) async throws -> [MemberChange]? {
-        let scope = Scope(principal)
+    func history(_ id: Int64, page: Page, _ context: RequestContext) async throws -> [MemberHistoryEntry]? {
+        let (scope, today) = (context.scope, context.today)
         let repository = repository
-        let changes = try await database.read { connection -> [MemberChange]? in
-            guard try repository.find(id, scope: scope, in: connection) != nil else { return nil }
+        let changes = try await database.read { connection -> [MemberHistoryEntry]? in
+            guard try repository.find(id, scope: scope, today: today, in: connection) != nil else { return nil }
             return try repository.history(of: id, after: page.after, limit: page.limit, in: connection)
         }
         guard let changes else { return nil }
-        try await audit.record(AuditEntry(principal: principal, action: "read", resourceType: "member_history", resourceID: String(id), requestID: requestID))
+        try await audit.record(context.audit("read", "member_history", id: id))
         return changes
     }
 
@@ -172,20 +172,16 @@ public struct MemberService: Sendable {
 
     /// Applies `change` when `ifMatch` is current. A PBPU class change moves the whole family
     /// card, which shares one class.
-    func update(
-        _ id: Int64, change: Change, ifMatch: String?, by principal: Principal, requestID: String
-    ) async throws -> Member {
-        let scope = Scope(principal)
+    func update(_ id: Int64, with change: MemberPatch, ifMatch: String, _ context: RequestContext) async throws -> Member {
+        let (scope, principal, today, now, requestID) = (context.scope, context.principal, context.today, context.now, context.requestID)
         let repository = repository
         return try await writes.write { connection in
-            guard let current = try repository.find(id, scope: scope, in: connection) else { throw AppError.notFound }
-            if let ifMatch, !IfMatch.matches(ifMatch, etag: current.etag) { throw AppError.preconditionFailed }
+            guard let current = try repository.find(id, scope: scope, today: today, in: connection) else { throw AppError.notFound }
+            if !IfMatch.matches(ifMatch, etag: current.etag) { throw AppError.preconditionFailed }
             if current.status == .deactivated {
                 throw AppError.conflict("Member \(id) is deactivated; a deactivated record does not change.")
             }
-            let today = CalendarDate.today()
-            let now = Timestamp.now()
-            var changes: [MemberChange] = []
+            var changes: [MemberHistoryEntry] = []
             var errors: [Problem.FieldError] = []
             var classSince = current.classSince
             if let newClass = change.memberClass, newClass != current.memberClass {
@@ -197,7 +193,7 @@ public struct MemberService: Sendable {
                         field: "class", code: "class_change_too_early",
                         message: "the class may change after a year in the current class, from \(earliest)"))
                 } else {
-                    changes.append(MemberChange(field: .memberClass, oldValue: String(current.memberClass), newValue: String(newClass)))
+                    changes.append(MemberHistoryEntry(field: .memberClass, oldValue: String(current.memberClass), newValue: String(newClass)))
                     classSince = today.description
                 }
             }
@@ -210,18 +206,19 @@ public struct MemberService: Sendable {
                         field: "facility_id", code: "facility_change_too_early",
                         message: "the first-level facility may change after three months there, from \(earliest)"))
                 } else {
-                    changes.append(MemberChange(field: .facility, oldValue: current.facilityID.map { String($0) }, newValue: String(facility)))
+                    changes.append(MemberHistoryEntry(field: .facility, oldValue: current.facilityID.map { String($0) }, newValue: String(facility)))
                     facilitySince = today.description
                 }
             }
             if !errors.isEmpty { throw AppError.invalid(errors) }
             let cardNo = change.cardNo ?? current.cardNo
-            if let cardNo, cardNo != current.cardNo, let holder = try repository.holder(ofCard: cardNo, scope: scope, in: connection) {
+            if let cardNo, cardNo != current.cardNo,
+               let holder = try repository.holder(ofCard: cardNo, scope: scope, today: today, in: connection) {
                 throw AppError.duplicate("This card number is registered already.", existingID: holder.isInScope ? holder.id : nil)
             }
             let memberClass = change.memberClass ?? current.memberClass
             guard let updated = try repository.update(
-                id, version: current.version, fullName: change.fullName ?? current.fullName,
+                id, version: current.version, today: today, fullName: change.fullName ?? current.fullName,
                 address: change.address ?? current.address, phone: change.phone ?? current.phone, cardNo: cardNo,
                 memberClass: memberClass, classSince: classSince, facilityID: change.facilityID ?? current.facilityID,
                 facilitySince: facilitySince, now: now, in: connection)
@@ -234,38 +231,31 @@ public struct MemberService: Sendable {
                     current.familyCardNo, to: memberClass, since: classSince, excluding: id, now: now, in: connection)
                 for relative in moved {
                     try repository.recordHistory(
-                        MemberChange(field: .memberClass, oldValue: String(relative.oldClass), newValue: String(memberClass),
+                        MemberHistoryEntry(field: .memberClass, oldValue: String(relative.oldClass), newValue: String(memberClass),
                                      reason: "family card moved to class \(memberClass) with member \(id)"),
                         memberID: relative.id, by: principal, requestID: requestID, now: now, in: connection)
                 }
             }
-            try AuditLog.insert(
-                AuditEntry(principal: principal, action: "update", resourceType: "member", resourceID: String(id), requestID: requestID),
-                into: connection)
+            try AuditLog.insert(context.audit("update", "member", id: id), into: connection)
             return updated
         }
     }
 
     /// Deactivates a member with its reason: the only status people set.
-    func deactivate(
-        _ id: Int64, reason: DeactivationReason, by principal: Principal, requestID: String
-    ) async throws -> Member {
-        let scope = Scope(principal)
+    func deactivate(_ id: Int64, reason: DeactivationReason, _ context: RequestContext) async throws -> Member {
+        let (scope, principal, today, now, requestID) = (context.scope, context.principal, context.today, context.now, context.requestID)
         let repository = repository
         return try await writes.write { connection in
-            guard let current = try repository.find(id, scope: scope, in: connection) else { throw AppError.notFound }
+            guard let current = try repository.find(id, scope: scope, today: today, in: connection) else { throw AppError.notFound }
             guard current.status.allows(.deactivated) else {
                 throw AppError.conflict("Member \(id) is deactivated already; deactivation is final.")
             }
-            let now = Timestamp.now()
             _ = try repository.deactivate(id, reason: reason, now: now, in: connection)
             try repository.recordHistory(
-                MemberChange(field: .status, oldValue: current.status.rawValue, newValue: MemberStatus.deactivated.rawValue, reason: reason.rawValue),
+                MemberHistoryEntry(field: .status, oldValue: current.status.rawValue, newValue: MemberStatus.deactivated.rawValue, reason: reason.rawValue),
                 memberID: id, by: principal, requestID: requestID, now: now, in: connection)
-            try AuditLog.insert(
-                AuditEntry(principal: principal, action: "deactivate", resourceType: "member", resourceID: String(id), requestID: requestID),
-                into: connection)
-            return try repository.find(id, scope: .all, in: connection)!
+            try AuditLog.insert(context.audit("deactivate", "member", id: id), into: connection)
+            return try repository.find(id, scope: .all, today: today, in: connection)!
         }
     }
 }

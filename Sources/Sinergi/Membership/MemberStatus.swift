@@ -20,6 +20,13 @@ public enum MemberStatus: String, Sendable, CaseIterable {
         }
     }
 
+    /// The status a stored row has on `today`: a pending member whose `active_from` day has
+    /// come is active (derived, not stored).
+    static func derived(stored: MemberStatus, activeFrom: CalendarDate?, today: CalendarDate) -> MemberStatus {
+        if stored == .pending, let activeFrom, activeFrom <= today { return .active }
+        return stored
+    }
+
     /// The status at registration and the day a pending member becomes active by itself.
     ///
     /// - PBI_APBN: paid by the central government; active at once.

@@ -25,11 +25,11 @@ struct MemberValidationRoute: Sendable {
         var mismatches: [String] = []
     }
 
-    func register(on router: inout Router, access: Access) {
+    func register(on router: inout APIRouter) {
         // 10,000 items of about 80 bytes each, with room for long names.
-        router.add(.post, "/v1/members/validate", access: access, roles: .personalData, maxBodyBytes: 4 * 1024 * 1024) { request, principal in
+        router.add(.post, "/v1/members/validate", roles: .personalData, personalData: true, maxBodyBytes: 4 * 1024 * 1024) { request, context in
             let items = try Self.items(from: request)
-            let results = try await service.validate(items, for: principal, requestID: request.id)
+            let results = try await service.validate(items, context)
             var json = JSONWriter()
             json.beginObject()
             json.key("data")
@@ -103,8 +103,8 @@ struct MemberValidationRoute: Sendable {
 
 extension MemberService {
     /// Looks every item up in one read transaction, then records one audit entry for the list.
-    func validate(_ items: [MemberValidationRoute.Item], for principal: Principal, requestID: String) async throws -> [MemberValidationRoute.Result] {
-        let scope = Scope(principal)
+    func validate(_ items: [MemberValidationRoute.Item], _ context: RequestContext) async throws -> [MemberValidationRoute.Result] {
+        let (scope, today) = (context.scope, context.today)
         let repository = repository
         let results = try await database.read { connection in
             try items.map { item -> MemberValidationRoute.Result in
@@ -115,7 +115,7 @@ extension MemberService {
                 } catch {
                     return .init(nikError: error.code)
                 }
-                guard let holder = try repository.holder(of: nik, scope: scope, in: connection) else { return .init() }
+                guard let holder = try repository.holder(of: nik, scope: scope, today: today, in: connection) else { return .init() }
                 var mismatches: [String] = []
                 if let name = item.fullName, Self.comparable(name) != Self.comparable(holder.fullName) {
                     mismatches.append("full_name")
@@ -124,7 +124,7 @@ extension MemberService {
                 return .init(holder: holder, mismatches: mismatches)
             }
         }
-        try await audit.record(AuditEntry(principal: principal, action: "validate", resourceType: "member", resourceID: nil, requestID: requestID))
+        try await audit.record(context.audit("validate", "member"))
         return results
     }
 

@@ -41,7 +41,7 @@ public enum SyntheticRegistry {
                 let nib = NIB(String(9_000_000_000_000 + existingEmployers + Int64(index)))!
                 employers.append(try EmployerRepository.insert(
                     name: "PT Sintetis \(index)", nib: nib, regionCode: regencies[index % regencies.count],
-                    reportedEmployees: 50 + Int64(index % 400), now: now, in: connection).id)
+                    reportedEmployees: 50 + Int64(index % 400), now: now, in: connection)?.id ?? 0)
             }
             return (regencies, organizations, employers, existingMembers)
         }
@@ -51,7 +51,7 @@ public enum SyntheticRegistry {
         var families = 0
         while written < count {
             let rows = min(batchSize, count - written)
-            var drafts: [(MemberRepository.NewMember, CalendarDate)] = []
+            var drafts: [(NewMember, CalendarDate)] = []
             drafts.reserveCapacity(rows + 5)
             while drafts.count < rows {
                 families += 1
@@ -87,7 +87,7 @@ public enum SyntheticRegistry {
     /// One household on one family card: same segment, one class, a head and relatives.
     private static func family(
         number: Int, size: Int, regencies: [String], organizations: [Int64], employers: [Int64], random: inout SplitMix64
-    ) -> [(MemberRepository.NewMember, CalendarDate)] {
+    ) -> [(NewMember, CalendarDate)] {
         let regency = regencies[Int(random.next() % UInt64(regencies.count))]
         let segments: [Segment] = [.pbiAPBN, .pbiAPBN, .pbiAPBN, .pbiAPBD, .pbiAPBD, .ppuBU, .ppuPN, .pbpu, .pbpu, .bp]
         let segment = segments[Int(random.next() % UInt64(segments.count))]
@@ -105,7 +105,7 @@ public enum SyntheticRegistry {
                 month: 1 + Int(random.next() % 12), day: 1 + Int(random.next() % 28))!
             let relationship: Relationship = index == 0 ? .head : index == 1 ? .spouse : .child
             let placeholder = NIK.synthetic(birth: birth, female: female, regency: regency)
-            return (MemberRepository.NewMember(
+            return (NewMember(
                 nik: placeholder, cardNo: random.next() % 10 < 7 ? "" : nil,
                 fullName: "\(names[Int(random.next() % 10)]) \(surnames[Int(random.next() % 6)])", birthDate: birth,
                 sex: female ? .female : .male, familyCardNo: familyCardNo, relationship: relationship, segment: segment,

@@ -42,23 +42,22 @@ public enum OrganizationRepository {
             map: decode)
     }
 
-    /// A page of organizations in scope; `regionPrefix` matches a region and everything in it.
+    /// A page of organizations in scope matching `filter`, by id.
     static func list(
-        kind: OrganizationKind?, parentID: Int64?, regionPrefix: String?, scope: Scope, after: Int64?, limit: Int,
-        in connection: Connection
+        _ filter: OrganizationFilter, scope: Scope, after: Int64?, limit: Int, in connection: Connection
     ) throws -> [Organization] {
         let (scopeCondition, scopeBindings) = scope.condition(on: "id")
         var conditions = ["id > ?", scopeCondition]
         var bindings: [SQLiteValue] = [.integer(after ?? 0)] + scopeBindings
-        if let kind {
+        if let kind = filter.kind {
             conditions.append("kind = ?")
             bindings.append(.text(kind.rawValue))
         }
-        if let parentID {
+        if let parentID = filter.parentID {
             conditions.append("parent_id = ?")
             bindings.append(.integer(parentID))
         }
-        if let regionPrefix {
+        if let regionPrefix = filter.regionPrefix {
             // Codes are hierarchical: everything in 35 starts with "35".
             conditions.append("substr(region_code, 1, ?) = ?")
             bindings.append(contentsOf: [.integer(Int64(regionPrefix.count)), .text(regionPrefix)])
@@ -82,10 +81,11 @@ public enum OrganizationRepository {
             map: decode)
     }
 
-    private static func decode(_ row: Row) -> Organization {
+    /// An organization from a row of `columns`.
+    private static func decode(_ row: Row) throws -> Organization {
         Organization(
-            id: row.int64(at: 0), name: row.string(at: 1), kind: OrganizationKind(rawValue: row.string(at: 2)) ?? .other,
-            parentID: row.optionalInt64(at: 3), regionCode: row.string(at: 4), version: row.int64(at: 5),
-            createdAt: row.string(at: 6), updatedAt: row.string(at: 7))
+            id: try row.int64("id"), name: try row.string("name"), kind: try row.value("kind", as: OrganizationKind.self),
+            parentID: try row.optionalInt64("parent_id"), regionCode: try row.string("region_code"),
+            version: try row.int64("version"), createdAt: try row.string("created_at"), updatedAt: try row.string("updated_at"))
     }
 }

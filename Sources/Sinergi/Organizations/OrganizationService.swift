@@ -1,4 +1,3 @@
-internal import Foundation
 internal import HTTPServer
 public import SQLite
 
@@ -11,73 +10,78 @@ public struct OrganizationService: Sendable {
         self.database = database
     }
 
-    /// What a create or a change asks for, already checked for form.
-    struct Draft: Sendable {
-        var name: String
-        var kind: OrganizationKind
-        var parentID: Int64?
-        var regionCode: RegionCode
-    }
-
-    func create(_ draft: Draft, by principal: Principal, requestID: String) async throws -> Organization {
+    func create(_ new: NewOrganization, _ context: RequestContext) async throws -> Organization {
         try await database.write { connection in
-            try Self.checkReferences(draft, in: connection)
+            var errors = new.errors
+            try Self.checkReferences(parentID: new.parentID, regionCode: new.regionCode, into: &errors, in: connection)
+            guard errors.isEmpty, let name = new.name, let kind = new.kind, let region = new.regionCode else {
+                throw AppError.invalid(errors)
+            }
             let organization = try OrganizationRepository.insert(
-                name: draft.name, kind: draft.kind, parentID: draft.parentID, regionCode: draft.regionCode.digits,
-                now: Timestamp.now(), in: connection)
-            try AuditLog.insert(
-                AuditEntry(principal: principal, action: "create", resourceType: "organization", resourceID: String(organization.id), requestID: requestID),
-                into: connection)
+                name: name, kind: kind, parentID: new.parentID, regionCode: region.digits, now: context.now, in: connection)
+            try AuditLog.insert(context.audit("create", "organization", id: organization.id), into: connection)
             return organization
         }
     }
 
     /// The organization with its children, both within the caller's scope; nil when outside.
-    func find(_ id: Int64, for principal: Principal) async throws -> (Organization, [Organization])? {
-        let scope = Scope(principal)
+    func find(_ id: Int64, _ context: RequestContext) async throws -> (Organization, [Organization])? {
+        let scope = context.scope
         return try await database.read { connection in
             guard let organization = try OrganizationRepository.find(id, scope: scope, in: connection) else { return nil }
             return (organization, try OrganizationRepository.children(of: id, scope: scope, in: connection))
         }
     }
 
-    /// Applies `change` to the current values when the caller's ETag is still current;
-    /// returns the changed organization with its children, read in the same transaction.
+    func list(_ filter: OrganizationFilter, page: Page, _ context: RequestContext) async throws -> [Organization] {
+        let scope = context.scope
+        return try await database.read { connection in
+            try OrganizationRepository.list(filter, scope: scope, after: page.after, limit: page.limit, in: connection)
+        }
+    }
+
+    /// Applies `patch` when the caller's ETag is still current; returns the changed
+    /// organization with its children, read in the same transaction.
+    ///
+    /// The cycle check and the update share one write transaction; SQLite runs one writer at
+    /// a time, so two concurrent re-parentings cannot each pass the check and together close
+    /// a cycle.
     func update(
-        _ id: Int64, ifMatch: String?, by principal: Principal, requestID: String,
-        change: @escaping @Sendable (Organization) throws -> Draft
+        _ id: Int64, with patch: OrganizationPatch, ifMatch: String, _ context: RequestContext
     ) async throws -> (Organization, [Organization]) {
-        let scope = Scope(principal)
+        let scope = context.scope
         return try await database.write { connection in
             guard let current = try OrganizationRepository.find(id, scope: scope, in: connection) else { throw AppError.notFound }
-            // The body's own errors come first: a stale ETag matters only for a valid change.
-            let draft = try change(current)
-            if let ifMatch, !IfMatch.matches(ifMatch, etag: current.etag) { throw AppError.preconditionFailed }
-            try Self.checkReferences(draft, in: connection)
-            if let parent = draft.parentID, parent != current.parentID,
+            var errors = patch.errors
+            let parentID = patch.parentID ?? current.parentID
+            try Self.checkReferences(
+                parentID: patch.parentID ?? nil, regionCode: patch.regionCode, into: &errors, in: connection)
+            if let parent = parentID, parent != current.parentID,
                try OrganizationRepository.subtree(of: id, in: connection).contains(parent) {
-                throw AppError.conflict("Organization \(parent) is \(id) itself or below it; that parent would make a cycle.")
+                errors.append(.init(field: "parent_id", code: "cycle", message: "is this organization or one below it"))
             }
+            // The body's own errors come first: a stale ETag matters only for a valid change.
+            if !errors.isEmpty { throw AppError.invalid(errors) }
+            if !IfMatch.matches(ifMatch, etag: current.etag) { throw AppError.preconditionFailed }
             guard let updated = try OrganizationRepository.update(
-                id, version: current.version, name: draft.name, kind: draft.kind, parentID: draft.parentID,
-                regionCode: draft.regionCode.digits, now: Timestamp.now(), in: connection)
+                id, version: current.version, name: patch.name ?? current.name, kind: patch.kind ?? current.kind,
+                parentID: parentID, regionCode: patch.regionCode?.digits ?? current.regionCode, now: context.now,
+                in: connection)
             else { throw AppError.preconditionFailed }
-            try AuditLog.insert(
-                AuditEntry(principal: principal, action: "update", resourceType: "organization", resourceID: String(id), requestID: requestID),
-                into: connection)
+            try AuditLog.insert(context.audit("update", "organization", id: id), into: connection)
             return (updated, try OrganizationRepository.children(of: id, scope: scope, in: connection))
         }
     }
 
-    // A parent and a region that do not exist are field errors, reported together.
-    private static func checkReferences(_ draft: Draft, in connection: Connection) throws {
-        var errors: [Problem.FieldError] = []
-        if let parent = draft.parentID, try OrganizationRepository.find(parent, scope: .all, in: connection) == nil {
+    // A parent and a region that do not exist are field errors, reported with the others.
+    private static func checkReferences(
+        parentID: Int64?, regionCode: RegionCode?, into errors: inout [Problem.FieldError], in connection: Connection
+    ) throws {
+        if let parentID, try OrganizationRepository.find(parentID, scope: .all, in: connection) == nil {
             errors.append(.init(field: "parent_id", code: "not_found", message: "no organization has this id"))
         }
-        if try RegionRepository.level(of: draft.regionCode, in: connection) == nil {
+        if let regionCode, try RegionRepository.level(of: regionCode, in: connection) == nil {
             errors.append(.init(field: "region_code", code: "not_found", message: "is not a Kemendagri region code"))
         }
-        if !errors.isEmpty { throw AppError.invalid(errors) }
     }
 }

@@ -5,8 +5,8 @@ public enum RegionRepository {
     /// Whether `code` is a region, and its level: the one check every domain uses.
     public static func level(of code: RegionCode, in connection: Connection) throws -> RegionLevel? {
         try connection.fetchOne("SELECT level FROM regions WHERE code = ?", [.text(code.digits)]) {
-            RegionLevel(rawValue: $0.string(at: 0))
-        } ?? nil
+            try $0.value("level", as: RegionLevel.self)
+        }
     }
 
     static func find(_ code: String, in connection: Connection) throws -> Region? {
@@ -25,14 +25,14 @@ public enum RegionRepository {
             """, [.text(code)], map: decode)
     }
 
-    static func list(level: RegionLevel?, parent: String?, after: String?, limit: Int, in connection: Connection) throws -> [Region] {
+    static func list(_ filter: RegionFilter, after: String?, limit: Int, in connection: Connection) throws -> [Region] {
         var conditions = ["code > ?"]
         var bindings: [SQLiteValue] = [.text(after ?? "")]
-        if let level {
+        if let level = filter.level {
             conditions.append("level = ?")
             bindings.append(.text(level.rawValue))
         }
-        if let parent {
+        if let parent = filter.parent {
             conditions.append("parent_code = ?")
             bindings.append(.text(parent))
         }
@@ -46,7 +46,7 @@ public enum RegionRepository {
     static func populations(_ code: String, in connection: Connection) throws -> [RegionPopulation] {
         try connection.fetchAll(
             "SELECT year, population, source FROM region_populations WHERE region_code = ? ORDER BY year DESC", [.text(code)]
-        ) { RegionPopulation(year: $0.int(at: 0), population: $0.int64(at: 1), source: $0.string(at: 2)) }
+        ) { RegionPopulation(year: try $0.int("year"), population: try $0.int64("population"), source: try $0.string("source")) }
     }
 
     static func upsertPopulation(_ code: String, year: Int, population: Int64, source: String, now: String, in connection: Connection) throws {
@@ -61,9 +61,10 @@ public enum RegionRepository {
         try connection.fetchOne("SELECT count(*) FROM regions") { $0.int(at: 0) } ?? 0
     }
 
-    private static func decode(_ row: Row) -> Region {
+    /// A region from a row of `code, name, level, parent_code, kind`.
+    private static func decode(_ row: Row) throws -> Region {
         Region(
-            code: row.string(at: 0), name: row.string(at: 1), level: RegionLevel(rawValue: row.string(at: 2)) ?? .village,
-            parentCode: row.optionalString(at: 3), kind: row.optionalString(at: 4))
+            code: try row.string("code"), name: try row.string("name"), level: try row.value("level", as: RegionLevel.self),
+            parentCode: try row.optionalString("parent_code"), kind: try row.optionalString("kind"))
     }
 }

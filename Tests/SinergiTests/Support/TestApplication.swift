@@ -27,13 +27,14 @@ func testConfig(in directory: TemporaryDirectory) -> Config {
 func withTestApplication(
     configure: (inout Config) -> Void = { _ in },
     logger: Logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
+    clock: ServiceClock = .system,
     _ body: (Application, Int) async throws -> Void
 ) async throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
     var config = testConfig(in: directory)
     configure(&config)
-    let application = try Application(config: config, logger: logger)
+    let application = try Application(config: config, logger: logger, clock: clock)
     let port = try application.start()
     do {
         try await body(application, port)

@@ -1,5 +1,5 @@
 /// One entry of a member's history: a change of status, class or facility, with who and when.
-public struct MemberChange: Sendable, Equatable {
+public struct MemberHistoryEntry: Sendable, Equatable {
     public enum Field: String, Sendable {
         case status, memberClass = "class", facility
     }

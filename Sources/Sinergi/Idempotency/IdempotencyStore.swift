@@ -1,0 +1,92 @@
+internal import Crypto
+public import HTTPServer
+internal import SQLite
+
+/// `Idempotency-Key` on every POST (API.md, retries): the first response under a key is kept
+/// in the database for `retention` seconds, so a retry with the same key and body gets it
+/// again from any process, after a restart too; the same key with another request is 422,
+/// and a retry while the first still runs is 409.
+///
+/// The key is taken in one transaction and the response stored in another, around the
+/// handler's own: a process that dies in between leaves the key running, and it is taken
+/// over after `abandonAfter` seconds.
+struct IdempotencyStore: Sendable {
+    let database: DatabasePool
+    let protection: DataProtection
+    /// How long a key and its response are kept (24 h by default).
+    let retention: Int
+    /// How long a running key may go unanswered before another request may take it.
+    let abandonAfter = 300
+
+    /// Runs `handler` under `key`, or answers as the first request under it did.
+    func respond(
+        to request: Request, key: String, context: RequestContext,
+        handler: @Sendable () async throws -> Response
+    ) async throws -> Response {
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else {
+            throw AppError.invalid([.init(
+                field: "Idempotency-Key", code: "invalid_format", message: "must be 1 to 255 visible ASCII characters")])
+        }
+        let apiKeyID = context.principal.apiKeyID
+        let hash = Self.hash(request)
+        let now = context.clock.epochSeconds
+        let (retention, abandonAfter) = (retention, abandonAfter)
+        let claimed = try await database.write { connection in
+            try IdempotencyRepository.purge(expiredBefore: now - retention, in: connection)
+            return try IdempotencyRepository.claim(
+                apiKeyID: apiKeyID, key: key, requestHash: hash, now: now, expiredBefore: now - retention,
+                abandonedBefore: now - abandonAfter, in: connection)
+        }
+        guard claimed else { return try await replay(apiKeyID: apiKeyID, key: key, hash: hash) }
+
+        let response: Response
+        do {
+            response = try await handler()
+        } catch let error as any ProblemConvertible {
+            response = error.problem.response(instance: request.path)
+        } catch {
+            try? await database.write { try IdempotencyRepository.release(apiKeyID: apiKeyID, key: key, in: $0) }
+            throw error
+        }
+        // A server failure is worth retrying for real; anything else is the answer.
+        guard response.status.code < 500 else {
+            try await database.write { try IdempotencyRepository.release(apiKeyID: apiKeyID, key: key, in: $0) }
+            return response
+        }
+        let headers = response.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n")
+        let sealed = protection.seal(bytes: response.body)
+        let status = response.status.code
+        try await database.write { connection in
+            try IdempotencyRepository.complete(
+                apiKeyID: apiKeyID, key: key, status: status, headers: headers, sealedBody: sealed, in: connection)
+        }
+        return response
+    }
+
+    private func replay(apiKeyID: Int64, key: String, hash: [UInt8]) async throws -> Response {
+        guard let record = try await database.read({ try IdempotencyRepository.find(apiKeyID: apiKeyID, key: key, in: $0) }) else {
+            // Taken and released between the two statements: the first request failed.
+            throw AppError.idempotencyKeyInFlight
+        }
+        guard ConstantTime.equals(record.requestHash, hash) else { throw AppError.idempotencyKeyReused }
+        guard record.isDone else { throw AppError.idempotencyKeyInFlight }
+        var headers = HTTPHeaders()
+        for line in record.headers.split(separator: "\n") {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers.add(String(line[..<colon]), String(line[line.index(after: colon)...].dropFirst()))
+        }
+        headers.add("Idempotent-Replayed", "true")
+        return Response(status: HTTPStatus(record.status), headers: headers, body: try protection.open(bytes: record.sealedBody))
+    }
+
+    /// SHA-256 of method, path, query and body, each length-prefixed so no two requests
+    /// share an encoding.
+    static func hash(_ request: Request) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for part in [Array(request.method.rawValue.utf8), Array(request.path.utf8), Array((request.query ?? "").utf8), request.body] {
+            bytes.append(contentsOf: "\(part.count):".utf8)
+            bytes.append(contentsOf: part)
+        }
+        return SHA256.hash(bytes)
+    }
+}
