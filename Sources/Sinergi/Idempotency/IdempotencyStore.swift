@@ -10,7 +10,7 @@ internal import SQLite
 /// The key is taken in one transaction and the response stored in another, around the
 /// handler's own: a process that dies in between leaves the key running, and it is taken
 /// over after `abandonAfter` seconds.
-struct IdempotencyStore: Sendable {
+public struct IdempotencyStore: Sendable {
     let database: DatabasePool
     let protection: DataProtection
     /// How long a key and its response are kept (24 h by default).
@@ -81,7 +81,7 @@ struct IdempotencyStore: Sendable {
 
     /// SHA-256 of method, path, query and body, each length-prefixed so no two requests
     /// share an encoding.
-    static func hash(_ request: Request) -> [UInt8] {
+    public static func hash(_ request: Request) -> [UInt8] {
         var bytes: [UInt8] = []
         for part in [Array(request.method.rawValue.utf8), Array(request.path.utf8), Array((request.query ?? "").utf8), request.body] {
             bytes.append(contentsOf: "\(part.count):".utf8)

@@ -1,0 +1,190 @@
+import Foundation
+import HTTPServer
+import HTTPTestSupport
+import Logging
+import Sinergi
+import SQLite
+import Testing
+
+/// The conventions of API.md that hold on every endpoint: Idempotency-Key on POST (kept in
+/// the database), If-Match on PATCH, content negotiation, one 422 naming every bad field,
+/// unknown parameters and fields refused, and constraints deciding races.
+@Suite struct ConventionTests {
+    static let organization = #"{"name":"PCNU Kabupaten Malang","kind":"ormas","region_code":"3507"}"#
+
+    /// An application on the database in `directory`, started; the caller stops it.
+    static func start(_ directory: TemporaryDirectory) throws -> (Application, Int) {
+        let application = try Application(
+            config: testConfig(in: directory), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        return (application, try application.start())
+    }
+
+    static func stop(_ application: Application) async {
+        application.shutdown()
+        await application.waitUntilStopped()
+    }
+
+    static func post(_ port: Int, _ path: String, key: String, idempotencyKey: String?, body: String) throws -> RawClient.Response {
+        var headers = ["Authorization": "Bearer \(key)"]
+        if let idempotencyKey { headers["Idempotency-Key"] = idempotencyKey }
+        return try RawClient(port: port).request("POST", path, headers: headers, body: Array(body.utf8))
+    }
+
+    @Test("a retried POST with the same Idempotency-Key answers the first response, after a restart and from a second process")
+    func idempotentReplay() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var (first, port) = try Self.start(directory)
+        try MemberFixtures.seedRegions(first)
+        let key = try first.issueKey(role: .officer, name: "officer")
+        let created = try Self.post(port, "/v1/organizations", key: key, idempotencyKey: "k-1", body: Self.organization)
+        #expect(created.status == 201)
+        #expect(created.header("Idempotent-Replayed") == nil)
+        let again = try Self.post(port, "/v1/organizations", key: key, idempotencyKey: "k-1", body: Self.organization)
+        #expect(again.status == 201)
+        #expect(again.body == created.body)
+        #expect(again.header("Location") == created.header("Location"))
+        #expect(again.header("Idempotent-Replayed") == "true")
+
+        // A second process on the same database sees the key while the first runs.
+        let (second, secondPort) = try Self.start(directory)
+        let fromSecond = try Self.post(secondPort, "/v1/organizations", key: key, idempotencyKey: "k-1", body: Self.organization)
+        #expect(fromSecond.status == 201)
+        #expect(fromSecond.body == created.body)
+        await Self.stop(second)
+
+        // And after a restart.
+        await Self.stop(first)
+        (first, port) = try Self.start(directory)
+        let afterRestart = try Self.post(port, "/v1/organizations", key: key, idempotencyKey: "k-1", body: Self.organization)
+        #expect(afterRestart.status == 201)
+        #expect(afterRestart.body == created.body)
+
+        // The same key with another body is refused; another key creates another row.
+        let otherBody = try Self.post(port, "/v1/organizations", key: key, idempotencyKey: "k-1", body: Self.organization.replacingOccurrences(of: "Kabupaten", with: "Kota"))
+        #expect(otherBody.status == 422)
+        #expect(try MemberFixtures.object(otherBody)["type"] as? String == "/problems/idempotency-key-reused")
+        let otherKey = try Self.post(port, "/v1/organizations", key: key, idempotencyKey: "k-2", body: Self.organization)
+        #expect(otherKey.status == 201)
+        #expect(otherKey.body != created.body)
+        let list = try RawClient(port: port).request("GET", "/v1/organizations", headers: ["Authorization": "Bearer \(key)"])
+        #expect((try MemberFixtures.object(list)["data"] as? [Any])?.count == 2)
+        await Self.stop(first)
+    }
+
+    @Test("a retried registration answers its 201, not a duplicate 409; a key still running is 409; a bad key is 422")
+    func idempotentRegistration() async throws {
+        try await MemberTests.withRegistry { application, port, members in
+            let key = try #require(members.auth["Authorization"]).replacingOccurrences(of: "Bearer ", with: "")
+            let body = String(decoding: MemberFixtures.body(nik: MemberFixtures.nik(serial: 1)), as: UTF8.self)
+            let first = try Self.post(port, "/v1/members", key: key, idempotencyKey: "reg-1", body: body)
+            #expect(first.status == 201)
+            let retry = try Self.post(port, "/v1/members", key: key, idempotencyKey: "reg-1", body: body)
+            #expect(retry.status == 201)
+            #expect(retry.body == first.body)
+            #expect(try Self.post(port, "/v1/members", key: key, idempotencyKey: nil, body: body).status == 409)
+            #expect(try Self.post(port, "/v1/members", key: key, idempotencyKey: String(repeating: "x", count: 256), body: body).status == 422)
+
+            // A key whose first request is still running (its row taken, no answer stored yet).
+            let request = Request(method: .post, path: "/v1/members", body: Array(body.utf8))
+            let hash = IdempotencyStore.hash(request)
+            let apiKeyID = try #require(try application.database.readSync { connection in
+                try connection.fetchOne("SELECT id FROM api_keys WHERE name = 'officer'") { $0.int64(at: 0) }
+            })
+            try application.database.writeSync { connection in
+                _ = try connection.execute(
+                    "INSERT INTO idempotency_keys (api_key_id, key, request_hash, state, created_at) VALUES (?, 'running-1', ?, 'running', ?)",
+                    [.integer(apiKeyID), .blob(hash), .integer(Int64(Date().timeIntervalSince1970))])
+            }
+            let running = try Self.post(port, "/v1/members", key: key, idempotencyKey: "running-1", body: body)
+            #expect(running.status == 409)
+            #expect(try MemberFixtures.object(running)["type"] as? String == "/problems/idempotency-key-in-flight")
+        }
+    }
+
+    @Test("PATCH without If-Match is 428, on every PATCH route")
+    func ifMatchRequired() async throws {
+        try await MemberTests.withRegistry { _, _, members in
+            let id = try members.create(nik: MemberFixtures.nik(serial: 1))
+            let organization = try members.client.request("POST", "/v1/organizations", headers: members.auth, body: Array(Self.organization.utf8))
+            let organizationID = try #require(try MemberFixtures.object(organization)["id"] as? Int)
+            for path in ["/v1/members/\(id)", "/v1/organizations/\(organizationID)"] {
+                let response = try members.client.request("PATCH", path, headers: members.auth, body: Array(#"{"address":"x"}"#.utf8))
+                #expect(response.status == 428, "\(path)")
+                #expect(try MemberFixtures.object(response)["type"] as? String == "/problems/precondition-required")
+            }
+        }
+    }
+
+    @Test("Accept: a type no endpoint gives is 406; CSV only where lists are")
+    func negotiation() async throws {
+        try await MemberTests.withRegistry { _, _, members in
+            for (path, accept, expected) in [
+                ("/v1/organizations", "application/xml", 406), ("/v1/organizations", "application/json, text/csv;q=0", 200),
+                ("/v1/regions/35", "text/csv", 406), ("/v1/regions/35", "*/*", 200), ("/v1/regions/35", "application/*;q=0.5", 200),
+            ] {
+                let response = try members.client.request("GET", path, headers: members.auth.merging(["Accept": accept]) { $1 })
+                #expect(response.status == expected, "\(path) with \(accept)")
+            }
+        }
+    }
+
+    @Test("one 422 names a bad page, a bad filter and an unknown parameter together")
+    func oneAnswerForQueries() async throws {
+        try await MemberTests.withRegistry { _, _, members in
+            let response = try members.client.request("GET", "/v1/members?limit=0&cursor=zz&status=bogus&regin=35", headers: members.auth)
+            #expect(response.status == 422)
+            #expect(Set(try MemberFixtures.errorCodes(response)) == [
+                "limit:out_of_range", "cursor:invalid_format", "status:invalid_value", "regin:unknown_parameter",
+            ])
+            for path in ["/v1/organizations?regin=35", "/v1/employers?kind=x", "/v1/regions?parnet=35"] {
+                #expect(try members.client.request("GET", path, headers: members.auth).status == 422, "\(path)")
+            }
+        }
+    }
+
+    @Test("one 422 names bad fields, unknown references and unknown fields together; PATCH refuses read-only fields")
+    func oneAnswerForBodies() async throws {
+        try await MemberTests.withRegistry { _, _, members in
+            let body = #"{"name":"  ","kind":"ormas","region_code":"99.99","parent_id":999999,"colour":"green"}"#
+            let response = try members.client.request("POST", "/v1/organizations", headers: members.auth, body: Array(body.utf8))
+            #expect(response.status == 422)
+            #expect(Set(try MemberFixtures.errorCodes(response)) == [
+                "name:required", "region_code:not_found", "parent_id:not_found", "colour:unknown_field",
+            ])
+            let id = try members.create(nik: MemberFixtures.nik(serial: 1))
+            let patch = try members.client.request(
+                "PATCH", "/v1/members/\(id)", headers: members.auth.merging(["If-Match": "*"]) { $1 },
+                body: Array(#"{"nik":"3507011010810002","adress":"Jl. Kawi"}"#.utf8))
+            #expect(Set(try MemberFixtures.errorCodes(patch)) == ["nik:read_only", "adress:unknown_field"])
+        }
+    }
+
+    @Test("50 concurrent registrations of one NIK, and of one NIB: exactly one 201, the rest 409")
+    func races() async throws {
+        try await MemberTests.withRegistry { _, port, members in
+            let auth = members.auth
+            let statuses = try await withThrowingTaskGroup(of: (Int, Int).self) { group in
+                for index in 0..<50 {
+                    group.addTask {
+                        let client = try RawClient(port: port)
+                        let member = try client.request(
+                            "POST", "/v1/members", headers: auth,
+                            body: MemberFixtures.body(nik: MemberFixtures.nik(serial: 7), family: "35070101012\(String(10000 + index))"))
+                        let employer = try client.request(
+                            "POST", "/v1/employers", headers: auth,
+                            body: Array(#"{"name":"PT \#(index)","nib":"3507000000777","region_code":"3507","reported_employees":1}"#.utf8))
+                        return (member.status, employer.status)
+                    }
+                }
+                var all: [(Int, Int)] = []
+                for try await result in group { all.append(result) }
+                return all
+            }
+            for (name, codes) in [("member", statuses.map(\.0)), ("employer", statuses.map(\.1))] {
+                #expect(codes.filter { $0 == 201 }.count == 1, "\(name): \(codes)")
+                #expect(codes.filter { $0 == 409 }.count == 49, "\(name): \(codes)")
+            }
+        }
+    }
+}
