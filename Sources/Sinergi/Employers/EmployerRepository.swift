@@ -31,6 +31,11 @@ enum EmployerRepository {
         try connection.fetchOne("SELECT \(columns) FROM employers WHERE id = ?", [.integer(id)], map: decode)
     }
 
+    /// Employers registered.
+    static func count(in connection: Connection) throws -> Int64 {
+        try connection.fetchOne("SELECT count(*) AS employers FROM employers") { try $0.int64("employers") } ?? 0
+    }
+
     /// The id of the employer registered under `nib`, if any.
     static func id(withNIB nib: NIB, in connection: Connection) throws -> Int64? {
         try connection.fetchOne("SELECT id FROM employers WHERE nib = ?", [.text(nib.digits)]) { $0.int64(at: 0) }

@@ -82,6 +82,11 @@ struct MemberRepository: Sendable {
             createdAt: now, updatedAt: now)
     }
 
+    /// Members registered, deactivated ones included.
+    static func count(in connection: Connection) throws -> Int64 {
+        try connection.fetchOne("SELECT count(*) AS members FROM members") { try $0.int64("members") } ?? 0
+    }
+
     func find(_ id: Int64, scope: Scope, today: CalendarDate, in connection: Connection) throws -> Member? {
         let (condition, bindings) = scope.condition(on: "registered_organization_id")
         return try connection.fetchOne(

@@ -22,8 +22,7 @@ public enum SyntheticRegistry {
         var random = SplitMix64(seed: seed)
         let now = Timestamp.now()
         let (regencies, organizations, employers, existing) = try application.database.writeSync { connection in
-            let regencies = try connection.fetchAll(
-                "SELECT code FROM regions WHERE level = 'regency' AND parent_code = '35' ORDER BY code") { $0.string(at: 0) }
+            let regencies = try RegionRepository.children(of: "35", level: .regency, in: connection)
             guard !regencies.isEmpty else { throw ConfigError(key: "regions.load_on_start", reason: "no regencies of Jawa Timur are loaded") }
             var organizations: [Int64] = []
             for regency in regencies.prefix(20) {
@@ -34,8 +33,8 @@ public enum SyntheticRegistry {
                 organizations += [board.id, body.id]
             }
             // Numbers continue after earlier runs' rows, so a second run adds instead of colliding.
-            let existingEmployers = try connection.fetchOne("SELECT count(*) FROM employers") { $0.int64(at: 0) } ?? 0
-            let existingMembers = try connection.fetchOne("SELECT count(*) FROM members") { Int($0.int64(at: 0)) } ?? 0
+            let existingEmployers = try EmployerRepository.count(in: connection)
+            let existingMembers = Int(try MemberRepository.count(in: connection))
             var employers: [Int64] = []
             for index in 0..<200 {
                 let nib = NIB(String(9_000_000_000_000 + existingEmployers + Int64(index)))!

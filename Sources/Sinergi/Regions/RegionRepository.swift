@@ -57,6 +57,19 @@ public enum RegionRepository {
             """, [.text(code), .integer(Int64(year)), .integer(population), .text(source), .text(now)])
     }
 
+    /// The codes of `parent`'s children of `level`, in order.
+    static func children(of parent: String, level: RegionLevel, in connection: Connection) throws -> [String] {
+        try connection.fetchAll(
+            "SELECT code FROM regions WHERE level = ? AND parent_code = ? ORDER BY code", [.text(level.rawValue), .text(parent)]
+        ) { try $0.string("code") }
+    }
+
+    /// The bulk load's statements (`RegionsLoader` binds them row by row): code, name, level,
+    /// parent code and kind; and region code, year, population, source and time.
+    static let insertRegionSQL = "INSERT INTO regions (code, name, level, parent_code, kind) VALUES (?, ?, ?, ?, ?)"
+    static let insertPopulationSQL =
+        "INSERT INTO region_populations (region_code, year, population, source, updated_at) VALUES (?, ?, ?, ?, ?)"
+
     static func count(in connection: Connection) throws -> Int {
         try connection.fetchOne("SELECT count(*) FROM regions") { $0.int(at: 0) } ?? 0
     }

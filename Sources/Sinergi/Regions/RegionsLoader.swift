@@ -15,10 +15,8 @@ public enum RegionsLoader {
         let data = try Data(contentsOf: file)
         let now = Timestamp.now()
         let loaded = try database.writeSync { connection -> Int in
-            let region = try connection.cachedStatement(
-                "INSERT INTO regions (code, name, level, parent_code, kind) VALUES (?, ?, ?, ?, ?)")
-            let population = try connection.cachedStatement(
-                "INSERT INTO region_populations (region_code, year, population, source, updated_at) VALUES (?, ?, ?, ?, ?)")
+            let region = try connection.cachedStatement(RegionRepository.insertRegionSQL)
+            let population = try connection.cachedStatement(RegionRepository.insertPopulationSQL)
             var count = 0
             var isHeader = true
             // Line by line, so the whole list is never held as strings at once.
