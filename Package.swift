@@ -58,7 +58,6 @@ let package = Package(
             name: "SinergiCLI",
             dependencies: [
                 "Sinergi",
-                "CSystemLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -152,6 +152,14 @@ import Testing
             #expect(Set(try MemberFixtures.errorCodes(response)) == [
                 "name:required", "region_code:not_found", "parent_id:not_found", "colour:unknown_field",
             ])
+            let registration = try members.register(nik: MemberFixtures.nik(serial: 1), [
+                "sex": #""X""#, "region_code": #""3599""#, "segment": #""PPU_BU""#, "employer_id": "999999",
+                "registered_via": #"{"organization_id":999999}"#, "religion": #""-""#,
+            ])
+            #expect(Set(try MemberFixtures.errorCodes(registration)) == [
+                "sex:invalid_value", "region_code:not_found", "employer_id:not_found", "registered_via.organization_id:not_found",
+                "religion:unknown_field",
+            ])
             let id = try members.create(nik: MemberFixtures.nik(serial: 1))
             let patch = try members.client.request(
                 "PATCH", "/v1/members/\(id)", headers: members.auth.merging(["If-Match": "*"]) { $1 },

@@ -110,6 +110,7 @@ public final class Application: Sendable {
     /// Binds and starts serving; returns the bound port and logs the address.
     @discardableResult
     public func start() throws -> Int {
+        MemoryTuning.keepFreedMemory()
         let port = try server.start()
         let host = config.host.contains(":") ? "[\(config.host)]" : config.host
         let scheme = config.tlsCertificatePath == nil ? "http" : "https"

@@ -51,9 +51,11 @@ struct MemberRoutes: Sendable {
     func register(on router: inout APIRouter) {
         router.add(.post, "/v1/members", roles: .personalData, personalData: true, maxBodyBytes: 16 * 1024) { request, context in
             var input = try JSONInput(request)
-            let draft = Self.draft(from: &input, today: context.today)
-            try input.finish()
-            guard let draft else { throw AppError.invalid(input.errors) }
+            var references = MemberReferences()
+            let draft = Self.draft(from: &input, today: context.today, references: &references)
+            guard let draft, input.errors.isEmpty else {
+                throw AppError.invalid(input.errors + (try service.referenceErrors(references, context)))
+            }
             let (member, warnings) = try await service.register(draft, context)
             var response = Self.response(member, for: context, warnings: warnings, status: .created)
             response.headers.add("Location", "/v1/members/\(member.id)")
@@ -142,7 +144,7 @@ struct MemberRoutes: Sendable {
     // MARK: - Input
 
     /// The fields of a registration; nil when any is wrong (the problems are in `input`).
-    static func draft(from input: inout JSONInput, today: CalendarDate) -> NewMember? {
+    static func draft(from input: inout JSONInput, today: CalendarDate, references: inout MemberReferences) -> NewMember? {
         let nikText = input.string("nik", required: true, maxLength: 64)
         var nik: NIK?
         if let nikText {
@@ -184,6 +186,11 @@ struct MemberRoutes: Sendable {
             via.cadreID = nested.integer("cadre_id", in: 1...Int64.max)
             input.absorb(nested)
         }
+        // A field already refused for its form or its rule is not looked up as well.
+        let refused = Set(input.errors.map(\.field))
+        references = MemberReferences(
+            regionCode: refused.contains("region_code") ? nil : region,
+            employerID: refused.contains("employer_id") ? nil : employerID, registeredVia: via)
         guard input.errors.isEmpty, let nik, let fullName, let birthDate, let sex, let familyCardNo, let relationship,
               let segment, let memberClass, let region
         else { return nil }

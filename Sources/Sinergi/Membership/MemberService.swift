@@ -40,7 +40,7 @@ public struct MemberService: Sendable {
         // and the encryption. The writer, which every registration waits for, does only the
         // family rule, the insert and the history.
         let warnings = try database.readHere { connection in
-            try Self.checkReferences(member, scope: scope, in: connection)
+            try Self.checkReferences(member.references, scope: scope, in: connection)
             return try Self.warnings(for: member, in: connection)
         }
         let sealed = repository.seal(member)
@@ -84,10 +84,24 @@ public struct MemberService: Sendable {
             regionExists: { known[$0] ?? false })
     }
 
+    /// The reference errors of a registration whose fields are not all valid, so one answer
+    /// names the bad fields and the references that do not exist together.
+    func referenceErrors(_ references: MemberReferences, _ context: RequestContext) throws -> [Problem.FieldError] {
+        let scope = context.scope
+        return try database.readHere { connection in
+            do {
+                try Self.checkReferences(references, scope: scope, in: connection)
+                return []
+            } catch AppError.invalid(let errors) {
+                return errors
+            }
+        }
+    }
+
     // References that do not exist, or lie outside a partner's scope, are field errors, together.
-    private static func checkReferences(_ member: NewMember, scope: Scope, in connection: Connection) throws {
+    private static func checkReferences(_ member: MemberReferences, scope: Scope, in connection: Connection) throws {
         var errors: [Problem.FieldError] = []
-        if let region = RegionCode(member.regionCode), try RegionRepository.level(of: region, in: connection) == nil {
+        if let region = member.regionCode, try RegionRepository.level(of: region, in: connection) == nil {
             errors.append(.init(field: "region_code", code: "not_found", message: "is not a Kemendagri region code"))
         }
         if let employer = member.employerID, try EmployerRepository.find(employer, in: connection) == nil {

@@ -1,5 +1,10 @@
 /// What registration writes; the service has checked every rule.
 struct NewMember: Sendable {
+    /// The rows this registration names, for the reference checks.
+    var references: MemberReferences {
+        MemberReferences(regionCode: RegionCode(regionCode), employerID: employerID, registeredVia: registeredVia)
+    }
+
     var nik: NIK
     var cardNo: String?
     var fullName: String
