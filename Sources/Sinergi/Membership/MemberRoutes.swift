@@ -138,7 +138,7 @@ struct MemberRoutes: Sendable {
             return Response.json(json.bytes).notStored
         }
 
-        MemberValidationRoute(service: service).register(on: &router)
+        BulkVerificationRoute(service: service).register(on: &router)
     }
 
     // MARK: - Input

@@ -5,25 +5,11 @@ internal import SQLite
 /// `POST /v1/members/validate`: a partner checks its congregation list against the registry.
 /// For members outside the caller's scope the answer says only that the NIK is registered and
 /// the status; never the id, and no name or birth-date comparison that would leak them.
-struct MemberValidationRoute: Sendable {
+struct BulkVerificationRoute: Sendable {
     /// Items per request (API.md).
     static let maxItems = 10_000
 
     let service: MemberService
-
-    /// One line of the partner's list.
-    struct Item: Sendable {
-        var nik: String?
-        var fullName: String?
-        var birthDate: String?
-    }
-
-    /// What the registry says about one item.
-    struct Result: Sendable {
-        var nikError: String?
-        var holder: MemberRepository.Holder?
-        var mismatches: [String] = []
-    }
 
     func register(on router: inout APIRouter) {
         // 10,000 items of about 80 bytes each, with room for long names.
@@ -69,7 +55,7 @@ struct MemberValidationRoute: Sendable {
     }
 
     /// The items, each read on its own: a bad item is answered in its place, not refused.
-    static func items(from request: Request) throws(AppError) -> [Item] {
+    static func items(from request: Request) throws(AppError) -> [BulkVerification.Item] {
         var input = try JSONInput(request)
         guard case .array(let values)? = input.value("items") else {
             input.fail("items", code: input.has("items") ? "invalid_type" : "required", message: "must be an array of {nik, full_name?, birth_date?}")
@@ -84,7 +70,7 @@ struct MemberValidationRoute: Sendable {
         // A line whose NIK is missing or malformed is answered in its place; a line that is
         // not an object, a field of the wrong type or a birth date that is no date is a
         // malformed request.
-        var items: [Item] = []
+        var items: [BulkVerification.Item] = []
         items.reserveCapacity(values.count)
         for (index, value) in values.enumerated() {
             guard case .object(let object) = value else {
@@ -92,44 +78,11 @@ struct MemberValidationRoute: Sendable {
                 continue
             }
             var line = JSONInput(object: object, prefix: "items[\(index)]")
-            items.append(Item(nik: line.string("nik", maxLength: 64), fullName: line.string("full_name", maxLength: 200),
+            items.append(BulkVerification.Item(nik: line.string("nik", maxLength: 64), fullName: line.string("full_name", maxLength: 200),
                               birthDate: line.date("birth_date")?.description))
             input.absorb(line)
         }
         try input.finish()
         return items
-    }
-}
-
-extension MemberService {
-    /// Looks every item up in one read transaction, then records one audit entry for the list.
-    func validate(_ items: [MemberValidationRoute.Item], _ context: RequestContext) async throws -> [MemberValidationRoute.Result] {
-        let (scope, today) = (context.scope, context.today)
-        let repository = repository
-        let results = try await database.read { connection in
-            try items.map { item -> MemberValidationRoute.Result in
-                guard let text = item.nik else { return .init(nikError: "required") }
-                let nik: NIK
-                do throws(NIKError) {
-                    nik = try NIK(validating: text)
-                } catch {
-                    return .init(nikError: error.code)
-                }
-                guard let holder = try repository.holder(of: nik, scope: scope, today: today, in: connection) else { return .init() }
-                var mismatches: [String] = []
-                if let name = item.fullName, Self.comparable(name) != Self.comparable(holder.fullName) {
-                    mismatches.append("full_name")
-                }
-                if let birthDate = item.birthDate, birthDate != holder.birthDate { mismatches.append("birth_date") }
-                return .init(holder: holder, mismatches: mismatches)
-            }
-        }
-        try await audit.record(context.audit("validate", "member"))
-        return results
-    }
-
-    /// Names as lists write them: case and runs of spaces do not count.
-    static func comparable(_ name: String) -> String {
-        name.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 }
