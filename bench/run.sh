@@ -10,6 +10,12 @@
 #      SCENARIOS       default "healthz get post" (the harness's three; nginx runs healthz only)
 #      MEMBERS         default 1000000: sinergi's database, built once by `sinergi seed`
 #                      (through the project's own repository: sealed NIKs, blind indexes)
+#      BASELINE_BIN    a release `sinergi` of an earlier commit: it runs as "sinergi-before" before
+#                      sinergi in each round, on a copy of the same database (which it seeds). It
+#                      reads this checkout's migrations, spec and regions (the working directory
+#                      comes first), so only its code differs; run from the repository's root
+#      EXPORT          default 1: after each sinergi round, export every member as CSV
+#                      (Accept: text/csv) and record the time, the bytes and the server's peak RSS
 #      plus what the harness's run_http_bench.sh reads (DURATION, WARMUP, CONN_*, ...)
 #
 # The peers serve the harness's schema with `Bearer bench-token`; sinergi serves its own API,
@@ -24,7 +30,9 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 rounds=${1:-3}
 harness=${HARNESS:-$here/.harness}
-peers=${PEERS:-"nginx hb-grdb vapor-sqlite"}
+peers=${PEERS-"nginx hb-grdb vapor-sqlite"}
+baseline=${BASELINE_BIN:-}
+export_csv=${EXPORT:-1}
 scenarios=${SCENARIOS:-"healthz get post"}
 members=${MEMBERS:-1000000}
 data=$here/data
@@ -36,26 +44,28 @@ if [[ ! -d $harness ]]; then
   cp -r "$root/../shared/bench" "$harness"
   chmod -R u+w "$harness"
 fi
-for peer in hb-grdb vapor-sqlite; do
+for peer in $peers; do
+  [[ $peer == nginx ]] && continue
   if [[ ! -d $harness/peers/$peer/.build/release ]]; then
     (cd "$harness/peers/$peer" && swift build -c release)
   fi
 done
-[[ -f $harness/data/members.db ]] || python3 "$harness/gen_members_db.py" "$members" "$harness/data/members.db"
+[[ -z $peers || -f $harness/data/members.db ]] || python3 "$harness/gen_members_db.py" "$members" "$harness/data/members.db"
 mkdir -p "$harness/data/run" "$harness/nginx/logs" "$harness/nginx/tmp"
 (cd "$root" && swift build -c release --product sinergi)
 bin=$root/.build/release/sinergi
 
 # sinergi's database: built once per size and data key, kept in bench/data (not in git).
-db=$data/sinergi-$members.db
-key_file=$data/officer-$members.key
+db=$data/sinergi-$members${baseline:+-baseline}.db
+key_file=$data/officer-$members${baseline:+-baseline}.key
+seeder=${baseline:-$bin}
 export SINERGI_DATA_KEY
 [[ -f $data/data.key ]] || head -c 32 /dev/urandom | base64 > "$data/data.key"
 SINERGI_DATA_KEY=$(cat "$data/data.key")
 if [[ ! -f $db || ! -f $key_file ]]; then
   rm -f "$db" "$db-wal" "$db-shm"
-  SINERGI_DATABASE=$db "$bin" seed --members "$members" 2>> "$out/seed.log"
-  SINERGI_DATABASE=$db "$bin" keys create --role officer --name bench 2>> "$out/seed.log" > "$key_file"
+  SINERGI_DATABASE=$db "$seeder" seed --members "$members" 2>> "$out/seed.log"
+  SINERGI_DATABASE=$db "$seeder" keys create --role officer --name bench 2>> "$out/seed.log" > "$key_file"
 fi
 
 # run_http_bench.sh with sinergi's POST script in place of the harness's.
@@ -80,7 +90,7 @@ stop() {
 trap stop EXIT INT TERM
 
 for round in $(seq 1 "$rounds"); do
-  for server in $peers sinergi; do
+  for server in $peers ${baseline:+sinergi-before} sinergi; do
     runner=$harness/run_http_bench.sh
     token=bench-token
     server_scenarios=$scenarios
@@ -96,13 +106,14 @@ for round in $(seq 1 "$rounds"); do
         bin_peer=$([[ $server == hb-grdb ]] && echo "$harness/peers/hb-grdb/.build/release/HBGRDB" || echo "$harness/peers/vapor-sqlite/.build/release/VaporSQLite")
         PORT=$port DB_PATH=$rundb "$bin_peer" >> "$out/$server.log" 2>&1 &
         ;;
-      sinergi)
+      sinergi|sinergi-before)
         port=8080; runner=$overlay/run_http_bench.sh; token=$(cat "$key_file")
         rundb=$data/run/sinergi.db
         rm -f "$rundb" "$rundb-wal" "$rundb-shm"; cp "$db" "$rundb"; cat "$rundb" > /dev/null
+        server_bin=$([[ $server == sinergi ]] && echo "$bin" || echo "$baseline")
         # One key drives the whole load; its rate limit would otherwise be what is measured.
         SINERGI_PORT=$port SINERGI_DATABASE=$rundb SINERGI_RATE_LIMIT=1000000 SINERGI_RATE_LIMIT_BURST=1000000 \
-          "$bin" serve --host 127.0.0.1 >> "$out/sinergi.log" 2>&1 &
+          "$server_bin" serve --host 127.0.0.1 >> "$out/$server.log" 2>&1 &
         ;;
     esac
     pid=$!
@@ -113,8 +124,17 @@ for round in $(seq 1 "$rounds"); do
     echo "# round $round: $server (pid $pid)"
     SERVER_PID=$pid SCENARIOS=$server_scenarios RESULTS_TSV=$tsv RAW_DIR=$out/raw BENCH_TOKEN=$token \
       MEMBER_MAX_ID=$members "$runner" "http://127.0.0.1:$port" "$server" || echo "bench failed for $server" >&2
-    if [[ $server == sinergi ]]; then
+    if [[ $server == sinergi* ]]; then
+      echo "# $server" >> "$out/validate.txt"
       python3 "$here/validate.py" "http://127.0.0.1:$port" "$token" 3 | tee -a "$out/validate.txt"
+    fi
+    if [[ $server == sinergi && $export_csv == 1 ]]; then
+      # Every member (POST added some) as CSV, then the server's peak RSS over its whole run.
+      curl -sS -H "Authorization: Bearer $token" -H 'Accept: text/csv' -o "$data/run/members.csv" \
+        -w "round $round: %{size_download} bytes in %{time_total} s, " "http://127.0.0.1:$port/v1/members" >> "$out/export.txt"
+      rows=$(($(wc -l < "$data/run/members.csv") - 1))
+      echo "$rows rows, server peak RSS $(awk '/VmHWM/ {printf "%.1f MiB", $2 / 1024}' "/proc/$pid/status")" >> "$out/export.txt"
+      rm -f "$data/run/members.csv"
     fi
     stop
   done
@@ -136,4 +156,5 @@ PY
 cat "$out/summary.md"
 echo
 cat "$out/validate.txt"
+[[ -f $out/export.txt ]] && { echo; echo "CSV export of every member:"; cat "$out/export.txt"; }
 echo "results: $out"
