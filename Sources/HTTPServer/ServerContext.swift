@@ -92,6 +92,17 @@ final class ServerContext: Sendable {
         return Problem.internalError.response(instance: request.path)
     }
 
+    /// Logs a response stream that threw after its head was sent, with the request id; the
+    /// client gets a truncated body, not a problem document.
+    func logStreamFailure(_ error: any Error, requestID: String, route: String) {
+        logger.error("response stream failed", metadata: [
+            "request_id": .string(requestID),
+            "route": .string(route),
+            "error_type": .string(String(reflecting: type(of: error))),
+            "error": .string(String(describing: error)),
+        ])
+    }
+
     /// Hands a finished request to every observer.
     func recordCompleted(_ record: AccessRecord) {
         for observer in observers { observer.requestCompleted(record) }

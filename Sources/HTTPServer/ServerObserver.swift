@@ -5,7 +5,8 @@ public struct AccessRecord: Sendable {
     /// The matched route pattern, or "-" when none matched.
     public var route: String
     public var status: Int
-    /// From the end of the request head to the response handed to the socket.
+    /// From the end of the request head to the response handed to the socket; for a streamed
+    /// body, to its end (or to where it was cut off).
     public var duration: Duration
     public var requestID: String
 }
@@ -17,7 +18,8 @@ public protocol ServerObserver: Sendable {
     func connectionOpened()
     /// A connection was closed.
     func connectionClosed()
-    /// A response was written (or handed to the kernel).
+    /// A response was written (or handed to the kernel); a streamed one once its stream
+    /// ended, failed or was cut off with its connection, never before.
     func requestCompleted(_ record: AccessRecord)
     /// A TLS handshake finished with `version` (e.g. `TLSv1.3`).
     func tlsHandshakeCompleted(version: String)

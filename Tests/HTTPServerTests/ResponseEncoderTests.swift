@@ -123,6 +123,51 @@ struct ResponseEncoderTests {
         #expect(String(decoding: buffer, as: UTF8.self).hasPrefix("previousHTTP/1.1 204 No Content\r\n"))
     }
 
+    @Test("a streamed response's head says chunked, with neither Content-Length nor body")
+    func streamedHead() {
+        let response = Response(status: .ok, headers: HTTPHeaders([("Content-Type", "text/csv")])) { Array("a".utf8) }
+        let text = encode(response)
+        #expect(fieldLines(text) == [
+            "Content-Type: text/csv", "Transfer-Encoding: chunked", "Date: \(date)", "X-Request-Id: req-1",
+            "X-Content-Type-Options: nosniff",
+        ])
+        #expect(text.hasSuffix("\r\n\r\n"))
+    }
+
+    @Test("a stream's own framing fields are replaced by the server's")
+    func streamedFramingOwned() {
+        let headers = HTTPHeaders([("Transfer-Encoding", "gzip"), ("Content-Length", "10")])
+        let text = encode(Response(status: .ok, headers: headers) { nil })
+        #expect(fieldLines(text).filter { $0.lowercased().hasPrefix("transfer-encoding:") } == ["Transfer-Encoding: chunked"])
+        #expect(!text.contains("Content-Length"))
+    }
+
+    @Test("a stream to HTTP/1.0 has no framing field: the body ends with the connection")
+    func streamedHeadHTTP10() {
+        let text = encode(Response(status: .ok) { nil }, minorVersion: 0, closing: true)
+        #expect(!text.contains("Transfer-Encoding"))
+        #expect(!text.contains("Content-Length"))
+        #expect(text.contains("Connection: close\r\n"))
+    }
+
+    @Test("HEAD of a streamed response is framed as GET's would be; 204 is not framed")
+    func streamedHeadRequestAndNoContent() {
+        #expect(encode(Response(status: .ok) { nil }, isHead: true).contains("Transfer-Encoding: chunked\r\n"))
+        let noContent = encode(Response(status: .noContent) { nil })
+        #expect(!noContent.contains("Transfer-Encoding"))
+        #expect(!noContent.contains("Content-Length"))
+    }
+
+    @Test("a chunk is its size in hex, CRLF, the bytes, CRLF; the last chunk is 0 and an empty line",
+          arguments: [1, 9, 10, 255, 4096, 65536])
+    func chunks(_ size: Int) {
+        var buffer = Array("x".utf8)
+        ResponseEncoder.appendChunk([UInt8](repeating: UInt8(ascii: "b"), count: size), to: &buffer)
+        let expected = "x" + String(size, radix: 16) + "\r\n" + String(repeating: "b", count: size) + "\r\n"
+        #expect(String(decoding: buffer, as: UTF8.self) == expected)
+        #expect(ResponseEncoder.lastChunk == Array("0\r\n\r\n".utf8))
+    }
+
     @Test("writes 100 Continue exactly")
     func continueLine() {
         #expect(ResponseEncoder.continueLine == Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))

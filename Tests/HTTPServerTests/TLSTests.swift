@@ -29,6 +29,15 @@ import Testing
             router.get("/hello") { _ in text("hello") }
             router.get("/whoami") { request in text(request.clientCertificateSHA256 ?? "anonymous") }
             router.post("/echo") { request in Response(status: .ok, body: request.body) }
+            router.get("/export") { _ in
+                // 8 MiB in 64 KiB pieces, each filled with its index: more than the socket
+                // buffers hold, so writes over TLS wait for the client.
+                let calls = Counter()
+                return Response(status: .ok) {
+                    let index = calls.next()
+                    return index <= 128 ? [UInt8](repeating: UInt8(index), count: 64 * 1024) : nil
+                }
+            }
         }) { server, port in
             try await body(server, port, certificates)
         }
@@ -48,6 +57,17 @@ import Testing
             let older = try RawClient(port: port, tls: Self.options(certificates, max: RawClient.TLSOptions.tls12))
             #expect(older.tlsVersion == "TLSv1.2")
             #expect(try older.request("GET", "/hello").text == "hello")
+        }
+    }
+
+    @Test("a streamed body arrives whole over TLS, and the connection goes on")
+    func streamedBody() async throws {
+        try await Self.withTLSServer { _, port, certificates in
+            let client = try RawClient(port: port, tls: Self.options(certificates))
+            let response = try client.request("GET", "/export")
+            #expect(response.header("Transfer-Encoding") == "chunked")
+            #expect(response.body == (1...128).flatMap { [UInt8](repeating: UInt8($0), count: 64 * 1024) })
+            #expect(try client.request("GET", "/hello").text == "hello")
         }
     }
 

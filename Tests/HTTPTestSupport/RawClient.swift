@@ -71,9 +71,16 @@ public final class RawClient {
 
     /// Connects to 127.0.0.1:`port`, with a TLS handshake when `tls` is given; reads wait at
     /// most `timeout`. A refused handshake throws `Failure` with OpenSSL's reason.
-    public init(port: Int, timeout: Duration = .seconds(5), tls: TLSOptions? = nil) throws {
+    /// `receiveBuffer` fixes the socket's receive buffer (SO_RCVBUF, which the kernel
+    /// doubles), so a client that stops reading holds a known amount instead of what
+    /// autotuning grows to.
+    public init(port: Int, timeout: Duration = .seconds(5), tls: TLSOptions? = nil, receiveBuffer: Int? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket failed") }
+        if var size = receiveBuffer.map(Int32.init) {
+            // Before connect, so the window offered in the handshake already fits it.
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -179,13 +186,60 @@ public final class RawClient {
         }
         var response = Response(status: status, headers: headers, body: [])
         if isHead || status < 200 || status == 204 || status == 304 { return response }
-        guard let lengthText = response.header("Content-Length"), let length = Int(lengthText) else {
-            throw Failure(description: "response without Content-Length")
+        if response.header("Transfer-Encoding")?.lowercased() == "chunked" {
+            response.body = try readChunkedBody()
+        } else if let lengthText = response.header("Content-Length") {
+            guard let length = Int(lengthText) else { throw Failure(description: "bad Content-Length \(lengthText)") }
+            response.body = try read(count: length)
+        } else {
+            // RFC 9112 §6.3: neither framing field, so the body ends when the server closes.
+            response.body = try readToEnd()
         }
-        _ = try readUntil { $0.count >= length ? length : nil }
-        response.body = Array(buffer[0..<length])
-        buffer.removeFirst(length)
         return response
+    }
+
+    /// Reads a chunked body to its last chunk; throws when the connection ends before it,
+    /// so a truncated body cannot pass for a complete one.
+    private func readChunkedBody() throws -> [UInt8] {
+        var body: [UInt8] = []
+        while true {
+            let lineEnd = try readUntil { Self.find([13, 10], in: $0) }
+            let line = String(decoding: buffer[0..<lineEnd], as: UTF8.self)
+            buffer.removeFirst(lineEnd + 2)
+            let sizeText = line.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
+            guard let size = Int(sizeText, radix: 16) else { throw Failure(description: "bad chunk size line \(line)") }
+            if size == 0 {
+                // No trailer fields expected: the empty line ends the body.
+                let trailerEnd = try readUntil { Self.find([13, 10], in: $0) }
+                guard trailerEnd == 0 else { throw Failure(description: "unexpected trailer fields") }
+                buffer.removeFirst(2)
+                return body
+            }
+            body += try read(count: size)
+            guard try read(count: 2) == [13, 10] else { throw Failure(description: "chunk not followed by CRLF") }
+        }
+    }
+
+    /// Reads exactly `count` bytes of the stream, whatever they are.
+    public func read(count: Int) throws -> [UInt8] {
+        _ = try readUntil { $0.count >= count ? count : nil }
+        defer { buffer.removeFirst(count) }
+        return Array(buffer[0..<count])
+    }
+
+    /// Reads everything until the server closes; a reset or a timeout throws, so only a clean
+    /// end of stream counts as the end.
+    public func readToEnd() throws -> [UInt8] {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = receive(&chunk)
+            if count == 0 {
+                defer { buffer = [] }
+                return buffer
+            }
+            if count < 0 { throw Failure(description: "recv failed or timed out: errno \(errno)") }
+            buffer.append(contentsOf: chunk[0..<count])
+        }
     }
 
     /// Whether the server has sent something (or closed) that is not read yet, without waiting.

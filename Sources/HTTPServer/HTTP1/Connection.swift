@@ -19,6 +19,8 @@ final class Connection {
         case readingBody(PendingRequest)
         /// A handler is running.
         case processing(ResponseContext)
+        /// A streamed response's head is out; its pieces follow one at a time.
+        case streaming(StreamingResponse)
         /// A response is partly written; `closeAfter` says what follows.
         case writing(closeAfter: Bool)
         /// Our side is shut; reading and discarding until the client closes or time runs out.
@@ -44,6 +46,18 @@ final class Connection {
         var isKeepAlive: Bool
         var requestID: String
         var startedAt: UInt64
+    }
+
+    /// A response whose body its stream produces while it is written.
+    private struct StreamingResponse {
+        var context: ResponseContext
+        var stream: ResponseBodyStream
+        var status: Int
+        /// Chunked for HTTP/1.1; for HTTP/1.0 the body ends when the connection closes.
+        var isChunked: Bool
+        var closeAfter: Bool
+        /// The task asking the stream for the next piece, while one does.
+        var pull: Task<Void, Never>?
     }
 
     let fd: Int32
@@ -141,7 +155,7 @@ final class Connection {
                 switch state {
                 case .idle, .readingHead, .readingBody:
                     processInbound()
-                case .processing, .writing:
+                case .processing, .streaming, .writing:
                     if unreadCount > Self.maxBufferedInput { setReadPaused(true) }
                 case .handshaking, .lingering, .closed:
                     break
@@ -200,7 +214,7 @@ final class Connection {
     private func peerClosed() {
         isPeerClosed = true
         switch state {
-        case .processing, .writing:
+        case .processing, .streaming, .writing:
             // The client may still read: answer, then close. Level-triggered epoll would
             // report end of stream again and again, so stop watching for input.
             setReadPaused(true)
@@ -215,7 +229,11 @@ final class Connection {
         case .pending:
             deadline = loop.now + server.bodyIdleTimeout
         case .done:
-            if case .writing(let closeAfter) = state { responseWritten(closeAfter: closeAfter) }
+            switch state {
+            case .writing(let closeAfter): responseWritten(closeAfter: closeAfter)
+            case .streaming: pullNextPiece()
+            default: break
+            }
         }
     }
 
@@ -226,7 +244,8 @@ final class Connection {
             forceClose()
         case .readingHead, .readingBody:
             respondToProtocolError(.timeout)
-        case .idle, .writing, .lingering:
+        case .idle, .streaming, .writing, .lingering:
+            // For a stream, the deadline is set only while a piece waits for the client.
             forceClose()
         case .processing, .closed:
             deadline = 0
@@ -282,7 +301,7 @@ final class Connection {
                     if isPeerClosed { forceClose() }
                 }
                 return
-            case .handshaking, .processing, .writing, .lingering, .closed:
+            case .handshaking, .processing, .streaming, .writing, .lingering, .closed:
                 return
             }
         }
@@ -386,15 +405,106 @@ final class Connection {
     /// Writes the handler's response; called on the loop thread.
     func complete(_ response: Response) {
         guard case .processing(let context) = state else { return }  // closed meanwhile
-        let closing = !context.isKeepAlive || isShuttingDown
+        // HEAD and statuses without content never call a stream: the head is all there is.
+        let isStreamed = response.stream != nil && response.status.allowsBody && context.method != .head
+        // A stream to HTTP/1.0 has no chunked coding: its body ends when the connection does.
+        let closing = !context.isKeepAlive || isShuttingDown || (isStreamed && context.minorVersion == 0)
         ResponseEncoder.encode(
             response, requestID: context.requestID, isHead: context.method == .head,
             minorVersion: context.minorVersion, closing: closing, date: loop.currentDate(), into: &outbound)
+        if isStreamed, let stream = response.stream {
+            state = .streaming(StreamingResponse(
+                context: context, stream: stream, status: response.status.code,
+                isChunked: context.minorVersion == 1, closeAfter: closing))
+            continueStreaming()
+            return
+        }
+        recordCompleted(context, status: response.status.code)
+        send(closeAfter: closing)
+    }
+
+    private func recordCompleted(_ context: ResponseContext, status: Int) {
         server.recordCompleted(AccessRecord(
-            method: context.method.rawValue, route: context.route, status: response.status.code,
+            method: context.method.rawValue, route: context.route, status: status,
             duration: .nanoseconds(Int64(EventLoop.monotonicNanoseconds() - context.startedAt)),
             requestID: context.requestID))
-        send(closeAfter: closing)
+    }
+
+    // MARK: - Streamed responses
+
+    /// Hands what is queued to the socket; once all of it is there, asks for the next piece.
+    /// So at most one piece waits in memory however slowly the client reads.
+    private func continueStreaming() {
+        switch flush() {
+        case .failed:
+            return
+        case .pending:
+            // The write idle timeout; `writableAgain` goes on when the client reads.
+            deadline = loop.now + server.bodyIdleTimeout
+        case .done:
+            pullNextPiece()
+        }
+    }
+
+    /// Asks the stream for its next piece in a task that prefers this loop, as a handler does.
+    private func pullNextPiece() {
+        guard case .streaming(var streaming) = state, streaming.pull == nil else { return }
+        // The stream's pace is its own, as a handler's is; the write idle timeout applies
+        // again once there is something to write.
+        deadline = 0
+        let stream = streaming.stream
+        let connection = LoopBound(self)
+        // Enqueued on this loop, so it runs after this returns and `pull` is stored.
+        streaming.pull = Task(executorPreference: loop) {
+            let result: Result<[UInt8]?, any Error>
+            do {
+                result = .success(try await stream())
+            } catch {
+                result = .failure(error)
+            }
+            // Off the loop only when the loop stopped and closed this connection.
+            guard let connection = connection.valueIfOnLoop else { return }
+            connection.streamProduced(result)
+        }
+        state = .streaming(streaming)
+    }
+
+    /// Writes the stream's next piece, or ends the body; called on the loop thread.
+    private func streamProduced(_ result: Result<[UInt8]?, any Error>) {
+        guard case .streaming(var streaming) = state else { return }  // closed meanwhile
+        streaming.pull = nil
+        state = .streaming(streaming)
+        switch result {
+        case .success(let piece?):
+            // Skipped, not written: an empty chunk is the last chunk. Asked again through a
+            // new task, so a stream of empty pieces cannot keep the loop from other work.
+            guard !piece.isEmpty else {
+                pullNextPiece()
+                return
+            }
+            if streaming.isChunked {
+                ResponseEncoder.appendChunk(piece, to: &outbound)
+            } else {
+                outbound.append(contentsOf: piece)
+            }
+            continueStreaming()
+        case .success(nil):
+            if streaming.isChunked { outbound.append(contentsOf: ResponseEncoder.lastChunk) }
+            recordCompleted(streaming.context, status: streaming.status)
+            send(closeAfter: streaming.closeAfter)
+        case .failure(let error):
+            server.logStreamFailure(error, requestID: streaming.context.requestID, route: streaming.context.route)
+            recordCompleted(streaming.context, status: streaming.status)
+            if streaming.isChunked {
+                // The status is out: all that is left is to not send the last chunk, which
+                // tells the client the body is incomplete. Everything before it was sent.
+                beginLingeringClose()
+            } else {
+                // A close-delimited body would read as complete at a FIN: reset instead.
+                Socket.resetOnClose(fd)
+                closeDescriptor()  // recorded above
+            }
+        }
     }
 
     private func send(closeAfter: Bool) {
@@ -421,6 +531,10 @@ final class Connection {
             if transport.hasBufferedInput { readAvailable() }
         }
         processInbound()  // a pipelined request may be waiting
+        // A response begun before shutdown (a long stream) did not say `Connection: close`;
+        // once it is written and nothing follows, the connection goes, so the loop need not
+        // wait out the grace period.
+        if isShuttingDown { closeIfIdle() }
     }
 
     // MARK: - Writing
@@ -522,6 +636,19 @@ final class Connection {
 
     /// Closes the descriptor at once.
     func forceClose() {
+        guard !isClosed else { return }
+        if case .streaming(let streaming) = state {
+            // Cut off mid-stream (the client left or stopped reading, or shutdown ran out of
+            // time): the request is still logged, and a stream that checks for cancellation
+            // can stop.
+            streaming.pull?.cancel()
+            recordCompleted(streaming.context, status: streaming.status)
+        }
+        closeDescriptor()
+    }
+
+    /// Closes at once; a stream cut off here is the caller's to record.
+    private func closeDescriptor() {
         guard !isClosed else { return }
         state = .closed
         deadline = 0

@@ -51,6 +51,13 @@ enum Socket {
         }
     }
 
+    /// Makes the coming `close` of `fd` reset the connection (SO_LINGER with a zero
+    /// timeout), so the peer sees an error rather than a clean end of stream.
+    static func resetOnClose(_ fd: Int32) {
+        var option = linger(l_onoff: 1, l_linger: 0)
+        _ = setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
+    }
+
     static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32) throws {
         var value = value
         guard setsockopt(fd, level, name, &value, socklen_t(MemoryLayout<Int32>.size)) == 0 else {

@@ -63,10 +63,22 @@ final class Gate: Sendable {
 /// Records what the server reports, for assertions.
 final class RecordingObserver: ServerObserver {
     private let records = Mutex<[AccessRecord]>([])
+    /// Opens when the server closes a connection, for tests that wait for one to go.
+    let connectionClosedGate = Gate()
 
     var completed: [AccessRecord] { records.withLock { $0 } }
 
     func connectionOpened() {}
-    func connectionClosed() {}
+    func connectionClosed() { connectionClosedGate.open() }
     func requestCompleted(_ record: AccessRecord) { records.withLock { $0.append(record) } }
+}
+
+/// Counts calls from any thread.
+final class Counter: Sendable {
+    private let count = Atomic<Int>(0)
+
+    /// Counts one more and returns the new count.
+    func next() -> Int { count.wrappingAdd(1, ordering: .relaxed).newValue }
+
+    var value: Int { count.load(ordering: .relaxed) }
 }
