@@ -238,6 +238,66 @@ import Testing
         }
     }
 
+    @Test("two applications on one database: a key created or revoked through one counts in the other from its next request")
+    func keysAcrossProcesses() async throws {
+        try await withTestApplication { a, portA in
+            let admin = ["Authorization": "Bearer \(try a.issueKey(role: .admin, name: "bootstrap"))"]
+            let clientA = try RawClient(port: portA)
+            try await withSecondApplication(on: a) { _, portB in
+                let clientB = try RawClient(port: portB)
+                #expect(try clientB.request("GET", "/v1/api-keys", headers: admin).status == 200)
+
+                let created = try clientA.request("POST", "/v1/api-keys", headers: admin, body: Array(#"{"name":"ops","role":"admin"}"#.utf8))
+                #expect(created.status == 201)
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(created.body)) as? [String: Any])
+                let key = ["Authorization": "Bearer \(try #require(object["key"] as? String))"]
+                let id = try #require(object["id"] as? Int)
+                // B never saw this key: accepted on its first request there.
+                #expect(try clientB.request("GET", "/v1/api-keys", headers: key).status == 200)
+
+                #expect(try clientA.request("DELETE", "/v1/api-keys/\(id)", headers: admin).status == 204)
+                // B accepted the key a moment ago; refused from the next request on.
+                #expect(try clientB.request("GET", "/v1/api-keys", headers: key).status == 401)
+                #expect(try clientA.request("GET", "/v1/api-keys", headers: key).status == 401)
+            }
+        }
+    }
+
+    @Test("keys issued one after another, as sinergi keys create does, are accepted at once by every application")
+    func issuedKeysAcrossProcesses() async throws {
+        try await withTestApplication { a, portA in
+            try await withSecondApplication(on: a) { _, portB in
+                let clients = [try RawClient(port: portA), try RawClient(port: portB)]
+                for name in ["first", "second", "third"] {
+                    let key = ["Authorization": "Bearer \(try a.issueKey(role: .admin, name: name))"]
+                    for client in clients { #expect(try client.request("GET", "/v1/api-keys", headers: key).status == 200, "\(name)") }
+                }
+            }
+        }
+    }
+
+    @Test("a key id that is not well formed is refused without a database read; a well-formed one needs the database")
+    func malformedKeyIDsReadNothing() async throws {
+        try await withTestApplication { application, port in
+            let admin = try application.issueKey(role: .admin, name: "a")
+            let client = try RawClient(port: port)
+            #expect(try client.request("GET", "/v1/api-keys", headers: ["Authorization": "Bearer \(admin)"]).status == 200)
+            // With the database closed, a lookup fails (503); text that cannot be a key id
+            // never gets that far (401).
+            application.database.close()
+            let secret = admin.split(separator: "_", maxSplits: 2)[2]
+            for malformed in ["snrg_ABCDEFGH_\(secret)", "snrg_abc_\(secret)", "snrg_abcdefgh!_\(secret)"] {
+                let response = try client.request("GET", "/v1/api-keys", headers: ["Authorization": "Bearer \(malformed)"])
+                #expect(response.status == 401, "\(malformed)")
+            }
+            let signed = ["X-Cons-Id": "not-a-key", "X-Timestamp": String(Timestamp.epochSeconds()), "X-Signature": "AAAA"]
+            #expect(try client.request("GET", "/v1/api-keys", headers: signed).status == 401)
+            let unknown = try client.request("GET", "/v1/api-keys", headers: ["Authorization": "Bearer snrg_abcdefgh_\(secret)"])
+            #expect(unknown.status == 503)
+            #expect(try client.request("GET", "/v1/api-keys", headers: ["Authorization": "Bearer \(admin)"]).status == 503)
+        }
+    }
+
     @Test("no key or secret appears in the log, whatever the requests")
     func secretsStayOutOfLogs() async throws {
         let store = CapturingLogHandler.Store()

@@ -30,8 +30,7 @@ struct APIKeyRoutes: Sendable {
                 try AuditLog.insert(entry, into: connection)
                 return keyID
             }
-            guard let keyID else { throw AppError.notFound }
-            access.authenticator.remove(keyID: keyID)
+            guard keyID != nil else { throw AppError.notFound }
             return Response(status: .noContent)
         }
     }
@@ -62,7 +61,7 @@ struct APIKeyRoutes: Sendable {
 
         let token = APIKeyToken.generate()
         let sealed = allowsSignature ? protection.seal(token.secret) : nil
-        let (key, row): (APIKey, StoredKeyRow) = try await database.write { connection in
+        let key = try await database.write { connection in
             if let organizationID, try connection.fetchOne(
                 "SELECT 1 FROM organizations WHERE id = ?", [.integer(organizationID)], map: { _ in true }) == nil {
                 throw AppError.notFound
@@ -73,12 +72,8 @@ struct APIKeyRoutes: Sendable {
             try AuditLog.insert(
                 AuditEntry(principal: principal, action: "create", resourceType: "api_key", resourceID: String(key.id), requestID: request.id),
                 into: connection)
-            let row = StoredKeyRow(
-                id: key.id, keyID: token.keyID, role: role, organizationID: organizationID, secretHash: token.secretHash,
-                sealedSecret: sealed, clientCertificateSHA256: certificate)
-            return (key, row)
+            return key
         }
-        access.authenticator.add(row)
         var json = JSONWriter()
         Self.write(key, into: &json, secret: token.text)
         var response = Response.json(json.bytes, status: .created)
