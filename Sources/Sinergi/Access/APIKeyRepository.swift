@@ -34,10 +34,6 @@ enum APIKeyRepository {
         try connection.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [.text(now), .integer(id)]) == 1
     }
 
-    static func exists(_ connection: Connection, id: Int64) throws -> Bool {
-        try connection.fetchOne("SELECT 1 FROM api_keys WHERE id = ?", [.integer(id)]) { _ in true } ?? false
-    }
-
     /// The key with this `key_id` unless it is revoked, with what authentication needs: one
     /// lookup in the unique index on `key_id`.
     static func usable(_ connection: Connection, keyID: String) throws -> StoredKey? {

@@ -139,9 +139,9 @@ public final class Application: Sendable {
         role: Role, name: String, organizationID: Int64? = nil, clientCertificateSHA256: String? = nil,
         allowsSignature: Bool = false
     ) throws -> String {
-        try KeyIssuer.issue(
-            database: database, protection: protection, role: role, name: name, organizationID: organizationID,
-            clientCertificateSHA256: clientCertificateSHA256, allowsSignature: allowsSignature)
+        try APIKeyService(database: database, protection: protection).issue(
+            role: role, name: name, organizationID: organizationID, clientCertificateSHA256: clientCertificateSHA256,
+            allowsSignature: allowsSignature)
     }
 
     /// Closes the database; for a server that never started.
