@@ -52,6 +52,8 @@ import Testing
     static let table: [Row] = [
         Row(method: "GET", path: "/v1/api-keys", body: "", expected: [401, 200, 403, 403, 403]),
         Row(method: "POST", path: "/v1/api-keys", body: #"{"name":"n","role":"viewer"}"#, expected: [401, 201, 403, 403, 403]),
+        Row(method: "GET", path: "/v1/api-keys/1", body: "", expected: [401, 200, 403, 403, 403]),
+        Row(method: "GET", path: "/v1/api-keys/999999", body: "", expected: [401, 404, 403, 403, 403]),
         Row(method: "DELETE", path: "/v1/api-keys/999999", body: "", expected: [401, 404, 403, 403, 403]),
         Row(method: "GET", path: "/v1/audit", body: "", expected: [401, 200, 403, 403, 403]),
         Row(method: "GET", path: "/v1/regions?level=province", body: "", expected: [401, 200, 200, 200, 200]),
@@ -232,9 +234,29 @@ import Testing
                 #expect(bytes.range(of: Data(secret.utf8)) == nil)
             }
 
+            // The Location of the new key answers, with the list's fields and never the secret.
+            let location = try #require(created.header("Location"))
+            #expect(location == "/v1/api-keys/\(id)")
+            let one = try client.request("GET", location, headers: auth)
+            #expect(one.status == 200)
+            let shown = try #require(try JSONSerialization.jsonObject(with: Data(one.body)) as? [String: Any])
+            #expect(shown["id"] as? Int == id)
+            #expect(shown["role"] as? String == "officer")
+            #expect(shown["revoked_at"] is NSNull)
+            #expect(shown["key"] == nil)
+            #expect(!one.text.contains(secret))
+            let etag = try #require(one.header("ETag"))
+
             #expect(try client.request("DELETE", "/v1/api-keys/\(id)", headers: auth).status == 204)
             #expect(try client.request("GET", "/v1/api-keys", headers: officer).status == 401)
             #expect(try client.request("DELETE", "/v1/api-keys/\(id)", headers: auth).status == 404)
+            let revoked = try client.request("GET", location, headers: auth)
+            #expect(revoked.status == 200)
+            #expect((try JSONSerialization.jsonObject(with: Data(revoked.body)) as? [String: Any])?["revoked_at"] is String)
+            #expect(revoked.header("ETag") != etag)
+            for missing in ["/v1/api-keys/424242", "/v1/api-keys/0", "/v1/api-keys/abc", "/v1/api-keys/99999999999999999999"] {
+                #expect(try client.request("GET", missing, headers: auth).status == 404, "\(missing)")
+            }
         }
     }
 

@@ -29,6 +29,10 @@ enum APIKeyRepository {
             [.integer(cursor ?? 0), .integer(Int64(limit))], map: decode)
     }
 
+    static func find(_ connection: Connection, id: Int64) throws -> APIKey? {
+        try connection.fetchOne("SELECT \(columns) FROM api_keys WHERE id = ?", [.integer(id)], map: decode)
+    }
+
     /// Marks the key revoked; false when there is no such key or it was revoked already.
     static func revoke(_ connection: Connection, id: Int64, now: String) throws -> Bool {
         try connection.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [.text(now), .integer(id)]) == 1

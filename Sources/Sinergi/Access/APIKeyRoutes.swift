@@ -1,7 +1,8 @@
+internal import Crypto
 internal import HTTPServer
 internal import SQLite
 
-/// `POST/GET /v1/api-keys`, `DELETE /v1/api-keys/{id}`: for admins.
+/// `POST/GET /v1/api-keys`, `GET/DELETE /v1/api-keys/{id}`: for admins.
 struct APIKeyRoutes: Sendable {
     let database: DatabasePool
     let access: Access
@@ -16,6 +17,19 @@ struct APIKeyRoutes: Sendable {
             let page = try Page(try request.queryParameters())
             let keys = try await service.list(page: page)
             return page.response(keys, id: \.id) { key, json in Self.write(key, into: &json) }
+        }
+        router.add(.get, "/v1/api-keys/{id}", access: access, roles: .adminOnly) { request, _ in
+            guard let id = request.parameters["id"].flatMap(Int64.init), let key = try service.find(id) else {
+                throw AppError.notFound
+            }
+            var json = JSONWriter()
+            Self.write(key, into: &json)
+            var response = Response.json(json.bytes)
+            // No version column: the tag is a digest of the representation, which changes with
+            // last_used_at and revoked_at.
+            let digest = SHA256.hash(json.bytes).prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+            response.headers.add("ETag", "\"\(String(digest, radix: 36))\"")
+            return response
         }
         router.add(.delete, "/v1/api-keys/{id}", access: access, roles: .adminOnly) { request, principal in
             guard let id = request.parameters["id"].flatMap(Int64.init) else { throw AppError.notFound }

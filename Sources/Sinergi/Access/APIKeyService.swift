@@ -69,6 +69,12 @@ struct APIKeyService: Sendable {
         }
     }
 
+    /// The key with this id, revoked or not; nil when there is none.
+    func find(_ id: Int64) throws -> APIKey? {
+        // A primary-key lookup: on this thread, which saves two hand-offs (see `readHere`).
+        try database.readHere { connection in try APIKeyRepository.find(connection, id: id) }
+    }
+
     /// Revokes a usable key with its audit row; `AppError.notFound` when there is no such key
     /// or it was revoked already.
     func revoke(_ id: Int64, audit entry: AuditEntry) async throws {
