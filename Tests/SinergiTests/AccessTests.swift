@@ -353,8 +353,45 @@ import Testing
             for field in ["name", "role", "client_cert_sha256"] { #expect(many.text.contains(#""field":"\#(field)""#)) }
             let unknown = try client.request(
                 "POST", "/v1/api-keys", headers: admin, body: Array(#"{"name":"p","role":"partner","organization_id":424242}"#.utf8))
-            #expect(unknown.status == 404)
+            #expect(unknown.status == 422)
+            #expect(try MemberFixtures.errorCodes(unknown) == ["organization_id:not_found"])
             #expect(try client.request("POST", "/v1/api-keys", headers: admin, body: Array("{nope".utf8)).status == 400)
+        }
+    }
+
+    @Test("bad key bodies are a 422 naming each bad field, never a 500", arguments: [
+        // A NUL, and 150 decomposed "é" (300 code points): each once failed the name's CHECK.
+        (#"{"name":"a\u0000b","role":"viewer"}"#, ["name:invalid_characters"]),
+        ("{\"name\":\"\(String(repeating: "e\u{301}", count: 150))\",\"role\":\"viewer\"}", ["name:too_long"]),
+        (#"{"name":"   ","role":"viewer"}"#, ["name:required"]),
+        (#"{"name":"ops","role":"viewer","scope":"all","Role":"admin"}"#, ["Role:unknown_field", "scope:unknown_field"]),
+        // Fullwidth hex digits are hex digits to Character.isHexDigit, never in a fingerprint.
+        (#"{"name":"ops","role":"viewer","client_cert_sha256":"\#(String(repeating: "ａ", count: 64))"}"#, ["client_cert_sha256:invalid_format"]),
+        // An organization that does not exist, reported with every other bad field.
+        (#"{"name":"","role":"partner","organization_id":424242,"allow_signature":"yes","extra":1}"#,
+         ["extra:unknown_field", "name:required", "allow_signature:invalid_type", "organization_id:not_found"]),
+        (#"{"name":"ops","role":"officer","organization_id":424242}"#, ["organization_id:not_allowed"]),
+        (#"{"name":"ops","role":"partner","organization_id":"1"}"#, ["organization_id:invalid_type"]),
+    ])
+    func keyBodies(body: String, expected: [String]) async throws {
+        try await withTestApplication { application, port in
+            let admin = ["Authorization": "Bearer \(try application.issueKey(role: .admin, name: "a"))"]
+            let response = try RawClient(port: port).request("POST", "/v1/api-keys", headers: admin, body: Array(body.utf8))
+            #expect(response.status == 422, "\(response.text)")
+            #expect(try MemberFixtures.errorCodes(response) == expected)
+        }
+    }
+
+    @Test("sinergi keys create refuses what the API refuses: a bad name, a partner without an existing organization")
+    func issueRules() async throws {
+        try await withTestApplication { application, _ in
+            for (name, role, organization) in [("a\tb", Role.viewer, nil), ("ops", .partner, nil), ("ops", .partner, 424242), ("ops", .admin, 1)] as [(String, Role, Int64?)] {
+                #expect(throws: AppError.self, "\(name) \(role)") {
+                    _ = try application.issueKey(role: role, name: name, organizationID: organization)
+                }
+            }
+            let organization = try seedOrganization(application)
+            #expect(try application.issueKey(role: .partner, name: String(repeating: "e\u{301}", count: 100), organizationID: organization).hasPrefix("snrg_"))
         }
     }
 

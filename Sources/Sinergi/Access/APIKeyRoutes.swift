@@ -54,23 +54,19 @@ struct APIKeyRoutes: Sendable {
 
     /// Reads the body's fields, recording the problems of each in `input`.
     static func draft(from input: inout JSONInput) -> APIKeyService.Draft {
+        input.rejectUnknown(allowed: ["name", "role", "organization_id", "client_cert_sha256", "allow_signature"])
         var draft = APIKeyService.Draft()
-        draft.name = input.string("name", required: true, maxLength: 200)
-        if draft.name?.isEmpty == true {
-            input.fail("name", code: "required", message: "must not be empty")
-            draft.name = nil
-        }
-        let roleText = input.string("role", required: true)
-        draft.role = roleText.flatMap(Role.init(rawValue:))
-        if roleText != nil && draft.role == nil {
-            input.fail("role", code: "invalid_value", message: "must be admin, officer, partner or viewer")
-        }
+        draft.name = input.text("name", required: true, maxLength: 200)
+        draft.role = input.choice("role", Role.self, required: true)
         draft.organizationID = input.integer("organization_id", in: 1...Int64.max)
-        let certificate = input.string("client_cert_sha256", maxLength: 64)?.lowercased()
-        if let certificate, certificate.count != 64 || !certificate.allSatisfy(\.isHexDigit) {
-            input.fail("client_cert_sha256", code: "invalid_format", message: "must be 64 hex digits (SHA-256 of the certificate's DER bytes)")
-        } else {
-            draft.clientCertificateSHA256 = certificate
+        draft.clientCertificateSHA256 = input.string("client_cert_sha256", maxLength: 64).flatMap { text in
+            // ASCII only: Character.isHexDigit also takes fullwidth digits, which no fingerprint has.
+            let isHex = text.utf8.count == 64 && text.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0 | 0x20) }
+            guard isHex else {
+                input.fail("client_cert_sha256", code: "invalid_format", message: "must be 64 hex digits (SHA-256 of the certificate's DER bytes)")
+                return nil
+            }
+            return text.lowercased()
         }
         draft.allowsSignature = input.bool("allow_signature") ?? false
         return draft

@@ -24,17 +24,16 @@ struct APIKeyService: Sendable {
     }
 
     /// Creates a key for a request. `problems` are those the reader found in the body, reported
-    /// together with the rules' (`AppError.invalid`). `entry` is recorded with the new key's id.
+    /// together with the rules' and an organization that does not exist (`AppError.invalid`).
+    /// `entry` is recorded with the new key's id.
     func create(_ draft: Draft, problems: [Problem.FieldError], audit entry: AuditEntry) async throws -> Created {
-        let errors = problems + Self.ruleErrors(draft, besides: problems)
+        // Organizations are never deleted, so the lookup may precede the write; the foreign
+        // key stays the guarantee underneath. A primary-key lookup: on this thread (`readHere`).
+        let errors = try database.readHere { connection in try Self.problems(of: draft, besides: problems, in: connection) }
         guard errors.isEmpty, let name = draft.name, let role = draft.role else { throw AppError.invalid(errors) }
         let token = APIKeyToken.generate()
         let sealed = draft.allowsSignature ? protection.seal(token.secret) : nil
         let key = try await database.write { connection in
-            if let organization = draft.organizationID,
-               try OrganizationRepository.find(organization, scope: .all, in: connection) == nil {
-                throw AppError.notFound
-            }
             var entry = entry
             let key = try APIKeyRepository.insert(
                 connection, token: token, name: name, role: role, organizationID: draft.organizationID, sealedSecret: sealed,
@@ -48,12 +47,23 @@ struct APIKeyService: Sendable {
 
     /// Creates a key outside any request (`sinergi keys create`, tests), audited as the system;
     /// returns its text. Every process on the database accepts it from its next request.
+    ///
+    /// - Throws: `AppError.invalid` when the name or the organization breaks the rules a
+    ///   request's would.
     func issue(
         role: Role, name: String, organizationID: Int64? = nil, clientCertificateSHA256: String? = nil, allowsSignature: Bool = false
     ) throws -> String {
+        // The name passes the reader a request's name passes: code points, control characters.
+        var input = JSONInput(object: ["name": .string(name)], prefix: "")
+        let draft = Draft(
+            name: input.text("name", required: true, maxLength: 200), role: role, organizationID: organizationID,
+            clientCertificateSHA256: clientCertificateSHA256, allowsSignature: allowsSignature)
+        let problems = input.errors
         let token = APIKeyToken.generate()
         let sealed = allowsSignature ? protection.seal(token.secret) : nil
         try database.writeSync { connection in
+            let errors = try Self.problems(of: draft, besides: problems, in: connection)
+            guard errors.isEmpty else { throw AppError.invalid(errors) }
             let key = try APIKeyRepository.insert(
                 connection, token: token, name: name, role: role, organizationID: organizationID, sealedSecret: sealed,
                 clientCertificateSHA256: clientCertificateSHA256, now: Timestamp.now())
@@ -84,17 +94,21 @@ struct APIKeyService: Sendable {
         }
     }
 
-    /// A partner key needs an organization, other keys may not have one; nothing more is said
-    /// of a field that has a problem already.
-    private static func ruleErrors(_ draft: Draft, besides problems: [Problem.FieldError]) -> [Problem.FieldError] {
-        guard !problems.contains(where: { $0.field == "organization_id" }) else { return [] }
-        return switch draft.role {
-        case .partner? where draft.organizationID == nil:
-            [.init(field: "organization_id", code: "required", message: "is required for a partner key")]
-        case let role? where role != .partner && draft.organizationID != nil:
-            [.init(field: "organization_id", code: "not_allowed", message: "only partner keys belong to an organization")]
+    /// `problems` and those of the rules: a partner key needs an organization that exists,
+    /// other keys may not have one. Nothing more is said of a field that has a problem already.
+    private static func problems(
+        of draft: Draft, besides problems: [Problem.FieldError], in connection: Connection
+    ) throws -> [Problem.FieldError] {
+        guard !problems.contains(where: { $0.field == "organization_id" }) else { return problems }
+        switch (draft.role, draft.organizationID) {
+        case (.partner?, nil):
+            return problems + [.init(field: "organization_id", code: "required", message: "is required for a partner key")]
+        case (let role?, _?) where role != .partner:
+            return problems + [.init(field: "organization_id", code: "not_allowed", message: "only partner keys belong to an organization")]
+        case (_, let organization?) where try OrganizationRepository.find(organization, scope: .all, in: connection) == nil:
+            return problems + [.init(field: "organization_id", code: "not_found", message: "no organization has this id")]
         default:
-            []
+            return problems
         }
     }
 }
