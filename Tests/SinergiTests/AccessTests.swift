@@ -52,6 +52,8 @@ import Testing
     static let table: [Row] = [
         Row(method: "GET", path: "/v1/api-keys", body: "", expected: [401, 200, 403, 403, 403]),
         Row(method: "POST", path: "/v1/api-keys", body: #"{"name":"n","role":"viewer"}"#, expected: [401, 201, 403, 403, 403]),
+        Row(method: "GET", path: "/v1/api-keys/1", body: "", expected: [401, 200, 403, 403, 403]),
+        Row(method: "GET", path: "/v1/api-keys/999999", body: "", expected: [401, 404, 403, 403, 403]),
         Row(method: "DELETE", path: "/v1/api-keys/999999", body: "", expected: [401, 404, 403, 403, 403]),
         Row(method: "GET", path: "/v1/audit", body: "", expected: [401, 200, 403, 403, 403]),
         Row(method: "GET", path: "/v1/regions?level=province", body: "", expected: [401, 200, 200, 200, 200]),
@@ -234,9 +236,89 @@ import Testing
                 #expect(bytes.range(of: Data(secret.utf8)) == nil)
             }
 
+            // The Location of the new key answers, with the list's fields and never the secret.
+            let location = try #require(created.header("Location"))
+            #expect(location == "/v1/api-keys/\(id)")
+            let one = try client.request("GET", location, headers: auth)
+            #expect(one.status == 200)
+            let shown = try #require(try JSONSerialization.jsonObject(with: Data(one.body)) as? [String: Any])
+            #expect(shown["id"] as? Int == id)
+            #expect(shown["role"] as? String == "officer")
+            #expect(shown["revoked_at"] is NSNull)
+            #expect(shown["key"] == nil)
+            #expect(!one.text.contains(secret))
+            let etag = try #require(one.header("ETag"))
+
             #expect(try client.request("DELETE", "/v1/api-keys/\(id)", headers: auth).status == 204)
             #expect(try client.request("GET", "/v1/api-keys", headers: officer).status == 401)
             #expect(try client.request("DELETE", "/v1/api-keys/\(id)", headers: auth).status == 404)
+            let revoked = try client.request("GET", location, headers: auth)
+            #expect(revoked.status == 200)
+            #expect((try JSONSerialization.jsonObject(with: Data(revoked.body)) as? [String: Any])?["revoked_at"] is String)
+            #expect(revoked.header("ETag") != etag)
+            for missing in ["/v1/api-keys/424242", "/v1/api-keys/0", "/v1/api-keys/abc", "/v1/api-keys/99999999999999999999"] {
+                #expect(try client.request("GET", missing, headers: auth).status == 404, "\(missing)")
+            }
+        }
+    }
+
+    @Test("two applications on one database: a key created or revoked through one counts in the other from its next request")
+    func keysAcrossProcesses() async throws {
+        try await withTestApplication { a, portA in
+            let admin = ["Authorization": "Bearer \(try a.issueKey(role: .admin, name: "bootstrap"))"]
+            let clientA = try RawClient(port: portA)
+            try await withSecondApplication(on: a) { _, portB in
+                let clientB = try RawClient(port: portB)
+                #expect(try clientB.request("GET", "/v1/api-keys", headers: admin).status == 200)
+
+                let created = try clientA.request("POST", "/v1/api-keys", headers: admin, body: Array(#"{"name":"ops","role":"admin"}"#.utf8))
+                #expect(created.status == 201)
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(created.body)) as? [String: Any])
+                let key = ["Authorization": "Bearer \(try #require(object["key"] as? String))"]
+                let id = try #require(object["id"] as? Int)
+                // B never saw this key: accepted on its first request there.
+                #expect(try clientB.request("GET", "/v1/api-keys", headers: key).status == 200)
+
+                #expect(try clientA.request("DELETE", "/v1/api-keys/\(id)", headers: admin).status == 204)
+                // B accepted the key a moment ago; refused from the next request on.
+                #expect(try clientB.request("GET", "/v1/api-keys", headers: key).status == 401)
+                #expect(try clientA.request("GET", "/v1/api-keys", headers: key).status == 401)
+            }
+        }
+    }
+
+    @Test("keys issued one after another, as sinergi keys create does, are accepted at once by every application")
+    func issuedKeysAcrossProcesses() async throws {
+        try await withTestApplication { a, portA in
+            try await withSecondApplication(on: a) { _, portB in
+                let clients = [try RawClient(port: portA), try RawClient(port: portB)]
+                for name in ["first", "second", "third"] {
+                    let key = ["Authorization": "Bearer \(try a.issueKey(role: .admin, name: name))"]
+                    for client in clients { #expect(try client.request("GET", "/v1/api-keys", headers: key).status == 200, "\(name)") }
+                }
+            }
+        }
+    }
+
+    @Test("a key id that is not well formed is refused without a database read; a well-formed one needs the database")
+    func malformedKeyIDsReadNothing() async throws {
+        try await withTestApplication { application, port in
+            let admin = try application.issueKey(role: .admin, name: "a")
+            let client = try RawClient(port: port)
+            #expect(try client.request("GET", "/v1/api-keys", headers: ["Authorization": "Bearer \(admin)"]).status == 200)
+            // With the database closed, a lookup fails (503); text that cannot be a key id
+            // never gets that far (401).
+            application.database.close()
+            let secret = admin.split(separator: "_", maxSplits: 2)[2]
+            for malformed in ["snrg_ABCDEFGH_\(secret)", "snrg_abc_\(secret)", "snrg_abcdefgh!_\(secret)"] {
+                let response = try client.request("GET", "/v1/api-keys", headers: ["Authorization": "Bearer \(malformed)"])
+                #expect(response.status == 401, "\(malformed)")
+            }
+            let signed = ["X-Cons-Id": "not-a-key", "X-Timestamp": String(Timestamp.epochSeconds()), "X-Signature": "AAAA"]
+            #expect(try client.request("GET", "/v1/api-keys", headers: signed).status == 401)
+            let unknown = try client.request("GET", "/v1/api-keys", headers: ["Authorization": "Bearer snrg_abcdefgh_\(secret)"])
+            #expect(unknown.status == 503)
+            #expect(try client.request("GET", "/v1/api-keys", headers: ["Authorization": "Bearer \(admin)"]).status == 503)
         }
     }
 
@@ -273,8 +355,45 @@ import Testing
             for field in ["name", "role", "client_cert_sha256"] { #expect(many.text.contains(#""field":"\#(field)""#)) }
             let unknown = try client.request(
                 "POST", "/v1/api-keys", headers: admin, body: Array(#"{"name":"p","role":"partner","organization_id":424242}"#.utf8))
-            #expect(unknown.status == 404)
+            #expect(unknown.status == 422)
+            #expect(try MemberFixtures.errorCodes(unknown) == ["organization_id:not_found"])
             #expect(try client.request("POST", "/v1/api-keys", headers: admin, body: Array("{nope".utf8)).status == 400)
+        }
+    }
+
+    @Test("bad key bodies are a 422 naming each bad field, never a 500", arguments: [
+        // A NUL, and 150 decomposed "é" (300 code points): each once failed the name's CHECK.
+        (#"{"name":"a\u0000b","role":"viewer"}"#, ["name:invalid_characters"]),
+        ("{\"name\":\"\(String(repeating: "e\u{301}", count: 150))\",\"role\":\"viewer\"}", ["name:too_long"]),
+        (#"{"name":"   ","role":"viewer"}"#, ["name:required"]),
+        (#"{"name":"ops","role":"viewer","scope":"all","Role":"admin"}"#, ["Role:unknown_field", "scope:unknown_field"]),
+        // Fullwidth hex digits are hex digits to Character.isHexDigit, never in a fingerprint.
+        (#"{"name":"ops","role":"viewer","client_cert_sha256":"\#(String(repeating: "ａ", count: 64))"}"#, ["client_cert_sha256:invalid_format"]),
+        // An organization that does not exist, reported with every other bad field.
+        (#"{"name":"","role":"partner","organization_id":424242,"allow_signature":"yes","extra":1}"#,
+         ["extra:unknown_field", "name:required", "allow_signature:invalid_type", "organization_id:not_found"]),
+        (#"{"name":"ops","role":"officer","organization_id":424242}"#, ["organization_id:not_allowed"]),
+        (#"{"name":"ops","role":"partner","organization_id":"1"}"#, ["organization_id:invalid_type"]),
+    ])
+    func keyBodies(body: String, expected: [String]) async throws {
+        try await withTestApplication { application, port in
+            let admin = ["Authorization": "Bearer \(try application.issueKey(role: .admin, name: "a"))"]
+            let response = try RawClient(port: port).request("POST", "/v1/api-keys", headers: admin, body: Array(body.utf8))
+            #expect(response.status == 422, "\(response.text)")
+            #expect(try MemberFixtures.errorCodes(response) == expected)
+        }
+    }
+
+    @Test("sinergi keys create refuses what the API refuses: a bad name, a partner without an existing organization")
+    func issueRules() async throws {
+        try await withTestApplication { application, _ in
+            for (name, role, organization) in [("a\tb", Role.viewer, nil), ("ops", .partner, nil), ("ops", .partner, 424242), ("ops", .admin, 1)] as [(String, Role, Int64?)] {
+                #expect(throws: AppError.self, "\(name) \(role)") {
+                    _ = try application.issueKey(role: role, name: name, organizationID: organization)
+                }
+            }
+            let organization = try seedOrganization(application)
+            #expect(try application.issueKey(role: .partner, name: String(repeating: "e\u{301}", count: 100), organizationID: organization).hasPrefix("snrg_"))
         }
     }
 

@@ -127,6 +127,43 @@ import Testing
         throw HTTPTestSupport.RawClient.Failure(description: "no listening line in: \(log)")
     }
 
+    @Test("two serve processes on one database accept keys made by keys create at once, and refuse a key revoked through the other")
+    func keysAcrossServeProcesses() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var environment = Self.paths(directory)
+        environment["SINERGI_LOAD_REGIONS"] = "false"
+        let (first, _, firstPort) = try Self.startServer(["serve", "--port", "0"], environment: environment, in: directory)
+        defer { if first.isRunning { first.terminate() } }
+        let (second, _, secondPort) = try Self.startServer(["serve", "--port", "0"], environment: environment, in: directory)
+        defer { if second.isRunning { second.terminate() } }
+        let clients = [try RawClient(port: firstPort), try RawClient(port: secondPort)]
+
+        var keys: [String] = []
+        for name in ["first", "second", "third"] {
+            let created = try Self.run(["keys", "create", "--role", "admin", "--name", name], environment: environment, in: directory)
+            #expect(created.status == 0, "\(created.stderr)")
+            let key = created.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+            for client in clients {
+                #expect(try client.request("GET", "/v1/api-keys", headers: ["Authorization": "Bearer \(key)"]).status == 200, "\(name)")
+            }
+            keys.append(key)
+        }
+        let admin = ["Authorization": "Bearer \(keys[0])"]
+        let list = try clients[0].request("GET", "/v1/api-keys", headers: admin)
+        let rows = try #require((try JSONSerialization.jsonObject(with: Data(list.body)) as? [String: Any])?["data"] as? [[String: Any]])
+        let third = try #require(rows.first { $0["name"] as? String == "third" }?["id"] as? Int)
+        #expect(try clients[0].request("DELETE", "/v1/api-keys/\(third)", headers: admin).status == 204)
+        for client in clients {
+            #expect(try client.request("GET", "/v1/api-keys", headers: ["Authorization": "Bearer \(keys[2])"]).status == 401)
+        }
+        for process in [first, second] {
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+        }
+    }
+
     @Test("SIGHUP reloads the TLS certificate for new connections while an open one goes on")
     func sighupReloadsCertificate() async throws {
         let directory = try TemporaryDirectory()

@@ -12,15 +12,15 @@ public struct APIKey: Sendable, Equatable {
     public let revokedAt: String?
 }
 
-/// What the authenticator keeps in memory for each usable key.
+/// What authentication reads of a usable key, fresh for each request.
 struct StoredKey: Sendable {
     let id: Int64
     let keyID: String
     let role: Role
     let organizationID: Int64?
     let secretHash: [UInt8]
-    /// The secret itself, for keys that may sign requests (decrypted at load).
-    let signingSecret: String?
+    /// The secret sealed under the data key, for keys that may sign requests.
+    let sealedSecret: [UInt8]?
     let clientCertificateSHA256: String?
 
     var principal: Principal { Principal(apiKeyID: id, keyID: keyID, role: role, organizationID: organizationID) }

@@ -29,26 +29,23 @@ enum APIKeyRepository {
             [.integer(cursor ?? 0), .integer(Int64(limit))], map: decode)
     }
 
+    static func find(_ connection: Connection, id: Int64) throws -> APIKey? {
+        try connection.fetchOne("SELECT \(columns) FROM api_keys WHERE id = ?", [.integer(id)], map: decode)
+    }
+
     /// Marks the key revoked; false when there is no such key or it was revoked already.
     static func revoke(_ connection: Connection, id: Int64, now: String) throws -> Bool {
         try connection.execute("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", [.text(now), .integer(id)]) == 1
     }
 
-    static func exists(_ connection: Connection, id: Int64) throws -> Bool {
-        try connection.fetchOne("SELECT 1 FROM api_keys WHERE id = ?", [.integer(id)]) { _ in true } ?? false
-    }
-
-    /// Every key not revoked, with what authentication needs.
-    static func usable(_ connection: Connection) throws -> [StoredKeyRow] {
-        try usable(connection, where: "revoked_at IS NULL", [])
-    }
-
-    private static func usable(_ connection: Connection, where condition: String, _ bindings: [SQLiteValue]) throws -> [StoredKeyRow] {
-        try connection.fetchAll("""
+    /// The key with this `key_id` unless it is revoked, with what authentication needs: one
+    /// lookup in the unique index on `key_id`.
+    static func usable(_ connection: Connection, keyID: String) throws -> StoredKey? {
+        try connection.fetchOne("""
             SELECT id, key_id, role, organization_id, secret_sha256, sealed_secret, client_cert_sha256
-            FROM api_keys WHERE \(condition)
-            """, bindings) { row in
-            StoredKeyRow(
+            FROM api_keys WHERE key_id = ? AND revoked_at IS NULL
+            """, [.text(keyID)]) { row in
+            StoredKey(
                 id: row.int64(at: 0), keyID: row.string(at: 1), role: Role(rawValue: row.string(at: 2)) ?? .viewer,
                 organizationID: row.optionalInt64(at: 3), secretHash: row.blob(at: 4), sealedSecret: row.optionalBlob(at: 5),
                 clientCertificateSHA256: row.optionalString(at: 6))
@@ -66,15 +63,4 @@ enum APIKeyRepository {
             clientCertificateSHA256: row.optionalString(at: 5), allowsSignature: row.int64(at: 6) == 1,
             createdAt: row.string(at: 7), lastUsedAt: row.optionalString(at: 8), revokedAt: row.optionalString(at: 9))
     }
-}
-
-/// A key row before its signing secret is decrypted.
-struct StoredKeyRow: Sendable {
-    let id: Int64
-    let keyID: String
-    let role: Role
-    let organizationID: Int64?
-    let secretHash: [UInt8]
-    let sealedSecret: [UInt8]?
-    let clientCertificateSHA256: String?
 }

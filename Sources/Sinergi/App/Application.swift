@@ -19,7 +19,6 @@ public final class Application: Sendable {
     public let writes: GroupCommit
     /// Reads of personal data, recorded through `writes`.
     public let audit: AuditLog
-    private let authenticator: Authenticator
     private let server: Server
     /// Every route the server answers, for the contract test against the spec.
     public let routes: [(method: HTTPMethod, pattern: String)]
@@ -50,13 +49,11 @@ public final class Application: Sendable {
         let tls = try Self.makeTLSContext(config: config, logger: logger)
         protection = try DataProtection.load(config: config, logger: logger)
         database = try Self.openDatabase(config: config)
-        authenticator = Authenticator(database: database, protection: protection, logger: logger)
         do {
             let applied = try migrator.migrate(database)
             for migration in applied {
                 logger.info("migration applied", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
             }
-            try authenticator.load()
             if config.loadRegions {
                 guard let regions = ResourceLocator.locate(config.regionsPath) else {
                     throw ConfigError(key: "paths.regions", reason: "no file \(config.regionsPath)")
@@ -77,7 +74,7 @@ public final class Application: Sendable {
         writes = GroupCommit(database: database, maxBatch: 4)
         audit = AuditLog(writes: GroupCommit(database: database))
         let access = Access(
-            authenticator: authenticator,
+            authenticator: Authenticator(database: database, protection: protection, logger: logger),
             rateLimiter: RateLimiter(ratePerSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst))
         let metrics = ServerMetrics()
         var operations = Router()
@@ -154,11 +151,9 @@ public final class Application: Sendable {
         role: Role, name: String, organizationID: Int64? = nil, clientCertificateSHA256: String? = nil,
         allowsSignature: Bool = false
     ) throws -> String {
-        let issued = try KeyIssuer.issue(
-            database: database, protection: protection, role: role, name: name, organizationID: organizationID,
-            clientCertificateSHA256: clientCertificateSHA256, allowsSignature: allowsSignature)
-        authenticator.add(issued.row)
-        return issued.text
+        try APIKeyService(database: database, protection: protection).issue(
+            role: role, name: name, organizationID: organizationID, clientCertificateSHA256: clientCertificateSHA256,
+            allowsSignature: allowsSignature)
     }
 
     /// Closes the database; for a server that never started.

@@ -31,9 +31,9 @@ enum AuditRepository {
             conditions.append("occurred_at >= ?")
             bindings.append(.text(from))
         }
-        if let to = filter.to {
+        if let before = filter.before {
             conditions.append("occurred_at < ?")
-            bindings.append(.text(to))
+            bindings.append(.text(before))
         }
         bindings.append(.integer(Int64(limit)))
         return try connection.fetchAll("""
@@ -65,6 +65,8 @@ struct AuditFilter: Sendable {
     var apiKeyID: Int64?
     var resourceType: String?
     var resourceID: String?
+    /// Records at this timestamp or later.
     var from: String?
-    var to: String?
+    /// Records before this timestamp.
+    var before: String?
 }

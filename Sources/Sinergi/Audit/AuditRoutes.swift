@@ -8,33 +8,9 @@ struct AuditRoutes: Sendable {
 
     func register(on router: inout Router) {
         router.add(.get, "/v1/audit", access: access, roles: .adminOnly) { request, _ in
-            let query = try request.queryParameters()
-            let page = try Page(query)
-            var filter = AuditFilter()
-            var errors: [Problem.FieldError] = []
-            if let actor = query["actor"] {
-                if let id = Int64(actor) { filter.apiKeyID = id } else {
-                    errors.append(.init(field: "actor", code: "invalid_format", message: "must be an API key id"))
-                }
-            }
-            if let resource = query["resource"] {
-                // `member` or `member:42`
-                let parts = resource.split(separator: ":", maxSplits: 1).map(String.init)
-                filter.resourceType = parts.first
-                filter.resourceID = parts.count > 1 ? parts[1] : nil
-            }
-            for (name, bound) in [("from", \AuditFilter.from), ("to", \AuditFilter.to)] {
-                guard let text = query[name] else { continue }
-                guard let normalized = Self.timestampBound(text) else {
-                    errors.append(.init(field: name, code: "invalid_format", message: "must be YYYY-MM-DD or an RFC 3339 UTC timestamp"))
-                    continue
-                }
-                filter[keyPath: bound] = normalized
-            }
-            if !errors.isEmpty { throw AppError.invalid(errors) }
-            let finalFilter = filter
+            let (page, filter) = try Self.read(try request.queryParameters())
             let records = try await database.read { connection in
-                try AuditRepository.list(connection, filter: finalFilter, before: page.after, limit: page.limit)
+                try AuditRepository.list(connection, filter: filter, before: page.after, limit: page.limit)
             }
             return page.response(records, id: \.id) { record, json in
                 json.beginObject()
@@ -51,16 +27,76 @@ struct AuditRoutes: Sendable {
         }
     }
 
-    /// `2025-10-09` → `2025-10-09T00:00:00Z`; a `…Z` timestamp as it is.
-    static func timestampBound(_ text: String) -> String? {
+    static let parameters: Set<String> = ["actor", "resource", "from", "to", "limit", "cursor"]
+
+    /// The page and the filters, or one `AppError.invalid` naming every bad parameter.
+    static func read(_ query: QueryParameters) throws(AppError) -> (Page, AuditFilter) {
+        var errors: [Problem.FieldError] = []
+        func fail(_ field: String, _ message: String, code: String = "invalid_format") {
+            errors.append(.init(field: field, code: code, message: message))
+        }
+        for name in Set(query.items.map(\.name)).subtracting(parameters).sorted() {
+            fail(name, "is not a parameter of this list", code: "unknown_parameter")
+        }
+        var page: Page?
+        do {
+            page = try Page(query)
+        } catch {
+            guard case .invalid(let pageErrors) = error else { throw error }
+            errors += pageErrors
+        }
+        var filter = AuditFilter()
+        if let actor = query["actor"] {
+            filter.apiKeyID = Int64(actor).flatMap { $0 > 0 ? $0 : nil }
+            if filter.apiKeyID == nil { fail("actor", "must be an API key id (the key's `id`, a positive integer)") }
+        }
+        if let resource = query["resource"] {
+            // `member` or `member:42`
+            let parts = resource.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
+            if parts[0].isEmpty || !parts[0].utf8.allSatisfy({ (0x61...0x7A).contains($0) || $0 == UInt8(ascii: "_") })
+                || parts.count > 1 && parts[1].isEmpty {
+                fail("resource", "must be a resource type such as member, or a type and id such as member:42")
+            } else {
+                filter.resourceType = parts[0]
+                filter.resourceID = parts.count > 1 ? parts[1] : nil
+            }
+        }
+        let message = "must be a real date written YYYY-MM-DD or a UTC time written YYYY-MM-DDTHH:MM:SSZ"
+        if let text = query["from"] {
+            filter.from = bound(text).map { $0.start }
+            if filter.from == nil { fail("from", message) }
+        }
+        if let text = query["to"] {
+            // A date includes its whole day; 9999-12-31 leaves no bound at all.
+            if let bound = bound(text) { filter.before = bound.end } else { fail("to", message) }
+        }
+        if let from = filter.from, let before = filter.before, before <= from {
+            fail("to", "must be after from (a date includes its whole day)", code: "out_of_range")
+        }
+        guard errors.isEmpty, let page else { throw .invalid(errors) }
+        return (page, filter)
+    }
+
+    /// Where records of `text` start, and the first second after it (nil after 9999-12-31)
+    /// for a date, or the timestamp itself for a time: `2025-10-09` → `2025-10-09T00:00:00Z`
+    /// and `2025-10-10T00:00:00Z`. Nil unless `text` is a date or a UTC time that exists.
+    static func bound(_ text: String) -> (start: String, end: String?)? {
         let bytes = Array(text.utf8)
-        func digits(_ range: Range<Int>) -> Bool { range.allSatisfy { bytes[$0] >= 0x30 && bytes[$0] <= 0x39 } }
-        if bytes.count == 10, digits(0..<4), bytes[4] == 0x2D, digits(5..<7), bytes[7] == 0x2D, digits(8..<10) {
-            return text + "T00:00:00Z"
+        if let date = CalendarDate(text) {
+            let next = CalendarDate(year: date.year, month: date.month, day: date.day + 1)
+                ?? CalendarDate(year: date.year, month: date.month + 1, day: 1)
+                ?? CalendarDate(year: date.year + 1, month: 1, day: 1)
+            return ("\(date)T00:00:00Z", next.map { "\($0)T00:00:00Z" })
         }
-        if bytes.count == 20, digits(0..<4), bytes[10] == UInt8(ascii: "T"), bytes[19] == UInt8(ascii: "Z") {
-            return text
+        // YYYY-MM-DDTHH:MM:SSZ, as the service writes every timestamp.
+        guard bytes.count == 20, bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+              bytes[19] == UInt8(ascii: "Z"), CalendarDate(String(decoding: bytes[0..<10], as: UTF8.self)) != nil
+        else { return nil }
+        func number(_ range: Range<Int>, below limit: Int) -> Bool {
+            guard bytes[range].allSatisfy({ (0x30...0x39).contains($0) }) else { return false }
+            return bytes[range].reduce(0) { $0 * 10 + Int($1 - 0x30) } < limit
         }
-        return nil
+        guard number(11..<13, below: 24), number(14..<16, below: 60), number(17..<19, below: 60) else { return nil }
+        return (text, text)
     }
 }

@@ -46,3 +46,26 @@ func withTestApplication(
     application.shutdown()
     await application.waitUntilStopped()
 }
+
+/// Runs a second application on `first`'s database file (and its data key) for the duration
+/// of `body`: its own pool, authenticator, rate limiter and server, as a second `sinergi serve`
+/// process on the same database would have. Stops it afterwards; the folder stays `first`'s.
+func withSecondApplication(
+    on first: Application,
+    logger: Logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
+    _ body: (Application, Int) async throws -> Void
+) async throws {
+    var config = first.config
+    config.port = 0
+    let application = try Application(config: config, logger: logger)
+    let port = try application.start()
+    do {
+        try await body(application, port)
+    } catch {
+        application.shutdown()
+        await application.waitUntilStopped()
+        throw error
+    }
+    application.shutdown()
+    await application.waitUntilStopped()
+}
