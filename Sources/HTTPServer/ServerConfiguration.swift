@@ -16,6 +16,10 @@ public struct ServerConfiguration: Sendable {
     public var headerTimeout: Duration = .seconds(10)
     /// Longest pause while a body arrives, or while a response waits for the client to read.
     public var bodyIdleTimeout: Duration = .seconds(30)
+    /// Slowest average rate, in bytes a second, at which a request body may arrive, counted
+    /// from the end of its head after a grace of `headerTimeout`: a body of n bytes has
+    /// `headerTimeout` + n / rate to arrive, else 408. 0 turns the check off.
+    public var minimumBodyBytesPerSecond = 1024
     /// Longest idle time between requests on a kept-alive connection.
     public var keepAliveTimeout: Duration = .seconds(60)
     /// How long shutdown waits for in-flight requests before closing their connections.

@@ -15,6 +15,8 @@ final class ServerContext: Sendable {
     let headerTimeout: UInt64
     let bodyIdleTimeout: UInt64
     let keepAliveTimeout: UInt64
+    /// The deadline of a request body still arriving: idle timeout and minimum rate.
+    let bodyDeadline: BodyDeadline
     /// How often loops look for connections past their deadline.
     let sweepInterval: UInt64
     private let responder: Router.Handler
@@ -38,6 +40,9 @@ final class ServerContext: Sendable {
         headerTimeout = configuration.headerTimeout.nanoseconds
         bodyIdleTimeout = configuration.bodyIdleTimeout.nanoseconds
         keepAliveTimeout = configuration.keepAliveTimeout.nanoseconds
+        bodyDeadline = BodyDeadline(
+            idleTimeout: bodyIdleTimeout, grace: headerTimeout,
+            minimumBytesPerSecond: configuration.minimumBodyBytesPerSecond)
         // A quarter of the shortest timeout, between 5 ms and 1 s: tiny timeouts in tests stay
         // accurate, and the default ones cost one sweep a second.
         let shortest = min(headerTimeout, bodyIdleTimeout, keepAliveTimeout)

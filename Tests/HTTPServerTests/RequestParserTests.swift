@@ -547,26 +547,52 @@ struct RequestParserTests {
         #expect(parseWhole(Array(text.utf8)) == .failed(.headerSectionTooLarge))
     }
 
-    @Test("accepts 100 header fields")
+    @Test("accepts 256 header fields, Host included: the limit")
     func headerCountAtLimit() throws {
-        let fields = (1...99).map { "X-\($0): v\r\n" }.joined()
-        let (head, _) = try #require(try parse("GET / HTTP/1.1\r\nHost: x\r\n\(fields)\r\n"))
-        #expect(head.headers.count == 100)
+        let fields = (1...255).map { "X-\($0): v\r\n" }.joined()
+        let bytes = Array("GET / HTTP/1.1\r\nHost: x\r\n\(fields)\r\n".utf8)
+        let head = try #require(parseWhole(bytes).head)
+        #expect(head.headers.count == 256)
+        #expect(parseByteByByte(bytes) == parseWhole(bytes))
     }
 
-    @Test("answers 431 for more than 100 header fields")
+    @Test("answers 431 for 257 header fields, one past the limit")
     func headerCountOverLimit() {
-        let fields = (1...100).map { "X-\($0): v\r\n" }.joined()
+        let fields = (1...256).map { "X-\($0): v\r\n" }.joined()
         let bytes = Array("GET / HTTP/1.1\r\nHost: x\r\n\(fields)\r\n".utf8)
         #expect(parseWhole(bytes) == .failed(.tooManyHeaders))
         #expect(parseByteByByte(bytes) == .failed(.tooManyHeaders))
     }
 
-    @Test("answers 431 for more than 100 header fields before the head is complete")
+    @Test("answers 431 for too many header fields before the head is complete")
     func headerCountOverLimitIncomplete() {
         // Small fields, far under 16 KiB: counting must not wait for the empty line.
-        let fields = (1...100).map { "X-\($0): v\r\n" }.joined()
+        let fields = (1...256).map { "X-\($0): v\r\n" }.joined()
         #expect(parseWhole(Array("GET / HTTP/1.1\r\nHost: x\r\n\(fields)".utf8)) == .failed(.tooManyHeaders))
+    }
+
+    @Test("serves 100 small fields of a client's own besides the usual ones")
+    func hundredHeadersBesidesUsualOnes() throws {
+        let usual = "Host: api.example.com\r\nUser-Agent: partner-portal/2.1\r\nAccept: application/json\r\n"
+            + "Accept-Encoding: gzip\r\nAuthorization: Bearer snrg_abcd2345_secret\r\nX-Request-Id: r-1\r\n"
+            + "Content-Type: application/json\r\nContent-Length: 2\r\n"
+        let own = (1...100).map { "X-Partner-Field-\($0): value-\($0)\r\n" }.joined()
+        let head = try #require(parseWhole(Array("POST /v1/members HTTP/1.1\r\n\(usual)\(own)\r\n{}".utf8)).head)
+        #expect(head.headers.count == 108)
+        #expect(head.framing == .length(2))
+    }
+
+    @Test("accepts exactly maxHeaderCount fields and refuses one more, whole and byte by byte", arguments: [1, 2, 5])
+    func headerCountCustomLimit(_ limit: Int) {
+        var limits = ParserLimits()
+        limits.maxHeaderCount = limit
+        func request(fields count: Int) -> [UInt8] {
+            Array(("GET / HTTP/1.1\r\nHost: x\r\n" + (1..<count).map { "X-\($0): v\r\n" }.joined() + "\r\n").utf8)
+        }
+        #expect(parseWhole(request(fields: limit), limits: limits).head?.headers.count == limit)
+        #expect(parseByteByByte(request(fields: limit), limits: limits).head?.headers.count == limit)
+        #expect(parseWhole(request(fields: limit + 1), limits: limits) == .failed(.tooManyHeaders))
+        #expect(parseByteByByte(request(fields: limit + 1), limits: limits) == .failed(.tooManyHeaders))
     }
 
     @Test("applies custom limits")
@@ -755,7 +781,7 @@ extension RequestParserTests {
             Sample("HTTP/2.0 with a big header section", "GET / HTTP/2.0\r\nHost: x\r\nX: " + String(repeating: "a", count: 17_000) + "\r\n\r\n"),
             Sample("bad method with a big header section", "G@T / HTTP/1.1\r\nHost: x\r\nX: " + String(repeating: "a", count: 17_000) + "\r\n\r\n"),
             Sample("obs-fold in a big header section", "GET / HTTP/1.1\r\nHost: x\r\n y\r\nX: " + String(repeating: "a", count: 17_000) + "\r\n\r\n"),
-            Sample("many fields and a big one", "GET / HTTP/1.1\r\nHost: x\r\n" + (1...100).map { "X-\($0): v\r\n" }.joined() + "Y: " + String(repeating: "a", count: 17_000) + "\r\n\r\n"),
+            Sample("many fields and a big one", "GET / HTTP/1.1\r\nHost: x\r\n" + (1...256).map { "X-\($0): v\r\n" }.joined() + "Y: " + String(repeating: "a", count: 17_000) + "\r\n\r\n"),
             Sample("target too long", "GET /" + String(repeating: "a", count: 9000) + " HTTP/1.1\r\nHost: x\r\n\r\n"),
             Sample("target too long with a NUL", "GET /\u{0}" + String(repeating: "a", count: 9000) + " HTTP/1.1\r\nHost: x\r\n\r\n"),
             Sample("missing Host", "GET / HTTP/1.1\r\n\r\n"),

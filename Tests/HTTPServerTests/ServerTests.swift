@@ -144,6 +144,18 @@ import Testing
         }
     }
 
+    @Test("a request with 100 small header fields of its own besides Host is served")
+    func hundredHeaders() async throws {
+        try await withTestServer(routes: Self.routes) { _, port in
+            let client = try RawClient(port: port)
+            let fields = (1...100).map { "X-Field-\($0): value \($0)\r\n" }.joined()
+            try client.send("POST /echo HTTP/1.1\r\nHost: t\r\nUser-Agent: test\r\nAccept: */*\r\n\(fields)Content-Length: 2\r\n\r\nok")
+            let response = try client.readResponse()
+            #expect(response.status == 200)
+            #expect(response.text == "ok")
+        }
+    }
+
     @Test("Expect: 100-continue gets an interim 100 before the body is sent")
     func expectContinue() async throws {
         try await withTestServer(routes: Self.routes) { _, port in

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPServer
 import HTTPTestSupport
 import Testing
@@ -60,6 +61,65 @@ import Testing
         }
     }
 
+    @Test("a body trickling in below the minimum rate gets 408, though no pause reaches the idle timeout")
+    func bodyBelowMinimumRate() async throws {
+        try await withTestServer(configure: { configuration in
+            configuration.headerTimeout = .milliseconds(200)
+            // Far beyond the test: only the rate can answer while the bytes go on.
+            configuration.bodyIdleTimeout = .seconds(30)
+            // A body of n bytes has 200 ms + n / 100 s: a byte every 25 ms (40 bytes a
+            // second, fewer if the test is slowed) falls behind after about a third of a second.
+            configuration.minimumBodyBytesPerSecond = 100
+        }, routes: Self.routes) { _, port in
+            let client = try RawClient(port: port, timeout: .seconds(3))
+            try client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n")
+            // For up to 120 bytes: were only the idle timeout to apply, no answer could come
+            // while this goes on.
+            var answeredWhileSending = false
+            for _ in 0..<120 {
+                if client.hasPendingInput {
+                    answeredWhileSending = true
+                    break
+                }
+                try? client.send("x")
+                try await Task.sleep(for: .milliseconds(25))
+            }
+            #expect(answeredWhileSending)
+            let response = try client.readResponse()
+            #expect(response.status == 408)
+            #expect(response.header("Content-Type") == "application/problem+json")
+            #expect(response.header("Connection") == "close")
+            #expect(try client.waitForClose())
+        }
+    }
+
+    @Test("a body that keeps the minimum rate is read to its end, past the grace period")
+    func bodyAtMinimumRate() async throws {
+        try await withTestServer(configure: { configuration in
+            configuration.headerTimeout = .milliseconds(200)
+            configuration.bodyIdleTimeout = .seconds(30)
+            // Sent at ten times the rate: 64 bytes every 25 ms for half a second, which is
+            // past the 200 ms grace, so only the bytes earned keep the body going.
+            configuration.minimumBodyBytesPerSecond = 256
+        }, routes: Self.routes) { _, port in
+            let pieces = 20
+            // Paced on a thread of its own: other tests' blocking reads can hold the test
+            // executor's threads, and a delayed wake-up would slow the body below the rate.
+            let status = try await onOwnThread {
+                let client = try RawClient(port: port, timeout: .seconds(5))
+                try client.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: \(pieces * 64)\r\n\r\n")
+                for _ in 0..<pieces {
+                    try client.send(String(repeating: "y", count: 64))
+                    usleep(25_000)
+                }
+                let response = try client.readResponse()
+                return (response.status, response.body.count)
+            }
+            #expect(status.0 == 200)
+            #expect(status.1 == pieces * 64)
+        }
+    }
+
     @Test("an idle kept-alive connection is closed at the keep-alive timeout")
     func keepAliveTimeout() async throws {
         try await withTestServer(configure: Self.tinyTimeouts, routes: Self.routes) { _, port in
@@ -68,5 +128,13 @@ import Testing
             #expect(try client.readResponse().status == 200)
             #expect(try client.waitForClose())
         }
+    }
+}
+
+/// Runs `body` on a thread of its own and returns what it returns, for a client that paces
+/// itself with blocking sleeps.
+private func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }

@@ -21,6 +21,8 @@ import Testing
         #expect(config.threads == 0)
         #expect(config.logLevel == "info")
         #expect(config.headerTimeoutSeconds == 10)
+        #expect(config.bodyMinBytesPerSecond == 1024)
+        #expect(config.serverConfiguration.minimumBodyBytesPerSecond == ServerConfiguration().minimumBodyBytesPerSecond)
     }
 
     @Test("an empty file object leaves the defaults")
@@ -35,8 +37,8 @@ import Testing
               "host": "0.0.0.0", "port": 9000, "database": "/var/lib/sinergi/db.sqlite", "threads": 3,
               "database_readers": 2, "log_level": "debug",
               "limits": { "max_connections": 50, "max_body_bytes": 2048 },
-              "timeouts": { "header_seconds": 1.5, "body_idle_seconds": 2, "keep_alive_seconds": 3,
-                            "shutdown_grace_seconds": 4 },
+              "timeouts": { "header_seconds": 1.5, "body_idle_seconds": 2, "body_min_bytes_per_second": 100,
+                            "keep_alive_seconds": 3, "shutdown_grace_seconds": 4 },
               "paths": { "migrations": "/srv/migrations", "openapi": "/srv/openapi.yaml" }
             }
             """, testDescription: "")
@@ -51,6 +53,7 @@ import Testing
         expected.maxBodyBytes = 2048
         expected.headerTimeoutSeconds = 1.5
         expected.bodyIdleTimeoutSeconds = 2
+        expected.bodyMinBytesPerSecond = 100
         expected.keepAliveTimeoutSeconds = 3
         expected.shutdownGraceSeconds = 4
         expected.migrationsPath = "/srv/migrations"
@@ -64,7 +67,8 @@ import Testing
             "SINERGI_HOST": "::1", "SINERGI_PORT": " 9001 ", "SINERGI_DATABASE": "env.db", "SINERGI_THREADS": "2",
             "SINERGI_DATABASE_READERS": "8", "SINERGI_LOG_LEVEL": "warning", "SINERGI_MAX_CONNECTIONS": "77",
             "SINERGI_MAX_BODY_BYTES": "4096", "SINERGI_HEADER_TIMEOUT": "0.25", "SINERGI_BODY_IDLE_TIMEOUT": "5",
-            "SINERGI_KEEP_ALIVE_TIMEOUT": "6", "SINERGI_SHUTDOWN_GRACE": "7", "SINERGI_MIGRATIONS": "m",
+            "SINERGI_BODY_MIN_RATE": "0", "SINERGI_KEEP_ALIVE_TIMEOUT": "6", "SINERGI_SHUTDOWN_GRACE": "7",
+            "SINERGI_MIGRATIONS": "m",
             "SINERGI_OPENAPI": "o.yaml", "SINERGI_UNRELATED": "ignored",
         ]
         var expected = Config()
@@ -78,6 +82,7 @@ import Testing
         expected.maxBodyBytes = 4096
         expected.headerTimeoutSeconds = 0.25
         expected.bodyIdleTimeoutSeconds = 5
+        expected.bodyMinBytesPerSecond = 0
         expected.keepAliveTimeoutSeconds = 6
         expected.shutdownGraceSeconds = 7
         expected.migrationsPath = "m"
@@ -152,6 +157,9 @@ import Testing
         .file(#"{"timeouts": {"header_seconds": -1}}"#, key: "timeouts.header_seconds"),
         .file(#"{"timeouts": {"header_seconds": "soon"}}"#, key: "timeouts.header_seconds"),
         .file(#"{"timeouts": {"keep_alive_seconds": 86401}}"#, key: "timeouts.keep_alive_seconds"),
+        .file(#"{"timeouts": {"body_min_bytes_per_second": -1}}"#, key: "timeouts.body_min_bytes_per_second"),
+        .file(#"{"timeouts": {"body_min_bytes_per_second": 10.5}}"#, key: "timeouts.body_min_bytes_per_second"),
+        .file(#"{"timeouts": {"body_min_bytes_per_second": "fast"}}"#, key: "timeouts.body_min_bytes_per_second"),
         .file(#"{"paths": {"migrations": ["a"]}}"#, key: "paths.migrations"),
         .file(#"{"prot": 8080}"#, key: "prot"),
         .file(#"{"timeouts": {"header": 1}}"#, key: "timeouts.header"),
@@ -171,6 +179,8 @@ import Testing
         .environment("SINERGI_HEADER_TIMEOUT", "nan"),
         .environment("SINERGI_HEADER_TIMEOUT", "inf"),
         .environment("SINERGI_SHUTDOWN_GRACE", "0"),
+        .environment("SINERGI_BODY_MIN_RATE", "-5"),
+        .environment("SINERGI_BODY_MIN_RATE", "1KiB"),
         // As flags: the dotted key.
         .override("port", "abc"),
         .override("port", "70000"),
@@ -240,6 +250,7 @@ import Testing
         config.maxBodyBytes = 3456
         config.headerTimeoutSeconds = 1.5
         config.bodyIdleTimeoutSeconds = 0.25
+        config.bodyMinBytesPerSecond = 512
         config.keepAliveTimeoutSeconds = 60
         config.shutdownGraceSeconds = 2
         let server = config.serverConfiguration
@@ -250,6 +261,7 @@ import Testing
         #expect(server.maxBodyBytes == 3456)
         #expect(server.headerTimeout == .milliseconds(1500))
         #expect(server.bodyIdleTimeout == .milliseconds(250))
+        #expect(server.minimumBodyBytesPerSecond == 512)
         #expect(server.keepAliveTimeout == .seconds(60))
         #expect(server.shutdownGracePeriod == .seconds(2))
     }

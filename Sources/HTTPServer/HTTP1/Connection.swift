@@ -32,8 +32,11 @@ final class Connection {
     private struct PendingRequest {
         var head: RequestHead
         var match: Router.Match
+        /// When the head ended: the access log's start and the body rate's.
         var startedAt: UInt64
         var body: [UInt8] = []
+        /// Body bytes taken from the wire so far, chunk framing included.
+        var bytesRead = 0
         var remaining = 0                // for Content-Length bodies
         var chunked: ChunkedDecoder?     // for chunked bodies
     }
@@ -297,7 +300,7 @@ final class Connection {
                     dispatch(pending)
                 } else {
                     state = .readingBody(pending)
-                    deadline = loop.now + server.bodyIdleTimeout
+                    deadline = bodyDeadline(pending)
                     if isPeerClosed { forceClose() }
                 }
                 return
@@ -329,7 +332,7 @@ final class Connection {
             pending.chunked = ChunkedDecoder(maxBodyBytes: maxBody, limits: server.configuration.limits)
         }
         state = .readingBody(pending)
-        deadline = loop.now + server.bodyIdleTimeout
+        deadline = bodyDeadline(pending)
         if head.expectsContinue && unreadCount == 0 {
             outbound.append(contentsOf: ResponseEncoder.continueLine)
             if case .failed = flush() { return false }
@@ -344,14 +347,22 @@ final class Connection {
                 try decoder.decode(UnsafeBufferPointer(rebasing: buffer[inboundStart...]), into: &pending.body)
             }
             inboundStart += used
+            pending.bytesRead += used
             pending.chunked = decoder
             return decoder.isComplete
         }
         let take = min(pending.remaining, unreadCount)
         pending.body.append(contentsOf: inbound[inboundStart..<(inboundStart + take)])
         inboundStart += take
+        pending.bytesRead += take
         pending.remaining -= take
         return pending.remaining == 0
+    }
+
+    /// A body times out after the idle timeout without a byte, or once it falls behind the
+    /// minimum rate (`BodyDeadline`).
+    private func bodyDeadline(_ pending: PendingRequest) -> UInt64 {
+        server.bodyDeadline.deadline(now: loop.now, startedAt: pending.startedAt, bytesRead: pending.bytesRead)
     }
 
     private func compactInbound() {

@@ -4,8 +4,10 @@ public struct ParserLimits: Sendable, Equatable {
     public var maxTargetLength: Int = 8 * 1024
     /// Largest header section (the fields after the request line); larger is 431.
     public var maxHeaderSectionBytes: Int = 16 * 1024
-    /// Most header fields; more is 431.
-    public var maxHeaderCount: Int = 100
+    /// Most header fields, `Host` and the other usual ones included: this many are
+    /// accepted, one more is 431. Generous, so a client adding 100 fields of its own is
+    /// served; `maxHeaderSectionBytes` still bounds the memory they take.
+    public var maxHeaderCount: Int = 256
     /// Longest chunk-size line, extensions included.
     public var maxChunkLineLength: Int = 1024
 

@@ -56,6 +56,7 @@ public struct RequestParser: Sendable {
                         scanned = index + 1
                         return index + 1
                     }
+                    // At most `maxHeaderCount` field lines: the one past it is refused.
                     fieldLines += 1
                     if fieldLines > limits.maxHeaderCount { throw .tooManyHeaders }
                     lineStart = index + 1
@@ -114,7 +115,11 @@ public struct RequestParser: Sendable {
             guard let end = head[lineStart...].firstIndex(of: ASCII.lf) else { throw .malformedHeader }
             guard end > lineStart, head[end - 1] == ASCII.cr else { throw .malformedHeader }  // bare LF
             if end - 1 == lineStart { break }  // the empty line
-            if fields.count == limits.maxHeaderCount { throw .tooManyHeaders }
+            // Room for this field only while fewer than `maxHeaderCount` are read, so exactly
+            // that many pass. `findHeadEnd` has refused the one past it already; this keeps
+            // `parse` right on its own, and `<` admits none for a limit of 0 or less where
+            // `==` would have admitted any number.
+            guard fields.count < limits.maxHeaderCount else { throw .tooManyHeaders }
             let (name, value) = try parseField(UnsafeBufferPointer(rebasing: head[lineStart..<(end - 1)]))
             fields.add(name, value)
             lineStart = end + 1

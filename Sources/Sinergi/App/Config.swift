@@ -20,6 +20,9 @@ public struct Config: Sendable, Equatable {
     public var maxBodyBytes = 10 * 1024 * 1024
     public var headerTimeoutSeconds = 10.0
     public var bodyIdleTimeoutSeconds = 30.0
+    /// Slowest average rate a request body may arrive at, after a grace of the header
+    /// timeout; 0 turns the check off.
+    public var bodyMinBytesPerSecond = 1024
     public var keepAliveTimeoutSeconds = 60.0
     public var shutdownGraceSeconds = 10.0
     /// Folder of numbered `.sql` files.
@@ -65,6 +68,7 @@ public struct Config: Sendable, Equatable {
         // 0.0004 s to zero.
         server.headerTimeout = .seconds(headerTimeoutSeconds)
         server.bodyIdleTimeout = .seconds(bodyIdleTimeoutSeconds)
+        server.minimumBodyBytesPerSecond = bodyMinBytesPerSecond
         server.keepAliveTimeout = .seconds(keepAliveTimeoutSeconds)
         server.shutdownGracePeriod = .seconds(shutdownGraceSeconds)
         return server
@@ -138,6 +142,9 @@ extension Config {
         },
         Setting(key: "timeouts.body_idle_seconds", environment: "SINERGI_BODY_IDLE_TIMEOUT") { config, value throws(ConfigError) in
             config.bodyIdleTimeoutSeconds = try value.seconds(key: "timeouts.body_idle_seconds")
+        },
+        Setting(key: "timeouts.body_min_bytes_per_second", environment: "SINERGI_BODY_MIN_RATE") { config, value throws(ConfigError) in
+            config.bodyMinBytesPerSecond = try value.integer(key: "timeouts.body_min_bytes_per_second", in: 0...(1 << 30))
         },
         Setting(key: "timeouts.keep_alive_seconds", environment: "SINERGI_KEEP_ALIVE_TIMEOUT") { config, value throws(ConfigError) in
             config.keepAliveTimeoutSeconds = try value.seconds(key: "timeouts.keep_alive_seconds")
