@@ -380,7 +380,7 @@ import Testing
             let admin = ["Authorization": "Bearer \(try application.issueKey(role: .admin, name: "a"))"]
             let response = try RawClient(port: port).request("POST", "/v1/api-keys", headers: admin, body: Array(body.utf8))
             #expect(response.status == 422, "\(response.text)")
-            #expect(try MemberFixtures.errorCodes(response) == expected)
+            #expect(Set(try MemberFixtures.errorCodes(response)) == Set(expected))
         }
     }
 

@@ -117,4 +117,20 @@ import Testing
             #expect(try Self.check(members.client, "/v1/regions?level=regency", headers: members.auth) == 2)
         }
     }
+
+    @Test("API keys and the audit log (newest first) answer CSV to admins")
+    func keysAndAudit() async throws {
+        try await withTestApplication { application, port in
+            let admin = ["Authorization": "Bearer \(try application.issueKey(role: .admin, name: "admin, \"ops\""))"]
+            let client = try RawClient(port: port)
+            for index in 0..<3 {
+                let created = try client.request("POST", "/v1/api-keys", headers: admin, body: Array(#"{"name":"k\#(index)","role":"viewer","allow_signature":true}"#.utf8))
+                #expect(created.status == 201)
+            }
+            let keys = try Self.check(client, "/v1/api-keys", headers: admin)
+            #expect(keys == 4)
+            let records = try Self.check(client, "/v1/audit", headers: admin)
+            #expect(records >= 3)
+        }
+    }
 }

@@ -1,29 +1,42 @@
 internal import Crypto
 internal import HTTPServer
-internal import SQLite
 
 /// `POST/GET /v1/api-keys`, `GET/DELETE /v1/api-keys/{id}`: for admins.
 struct APIKeyRoutes: Sendable {
-    let database: DatabasePool
-    let access: Access
-    let protection: DataProtection
-    var service: APIKeyService { APIKeyService(database: database, protection: protection) }
+    let service: APIKeyService
 
-    func register(on router: inout Router) {
-        router.add(.post, "/v1/api-keys", access: access, roles: .adminOnly, maxBodyBytes: 16 * 1024) { request, principal in
-            try await create(request, principal)
+    static let representation = Representation<APIKey>([
+        .integer("id") { $0.id },
+        .text("key_id") { $0.keyID },
+        .text("name") { $0.name },
+        .text("role") { $0.role.rawValue },
+        .integer("organization_id") { $0.organizationID },
+        .text("client_cert_sha256") { $0.clientCertificateSHA256 },
+        .boolean("allow_signature") { $0.allowsSignature },
+        .text("created_at") { $0.createdAt },
+        .text("last_used_at") { $0.lastUsedAt },
+        .text("revoked_at") { $0.revokedAt },
+    ])
+    static let listing = Listing(representation: representation, position: \.id)
+
+    func register(on router: inout APIRouter) {
+        router.add(.post, "/v1/api-keys", roles: .adminOnly, maxBodyBytes: 16 * 1024) { request, context in
+            try await create(request, context)
         }
-        router.add(.get, "/v1/api-keys", access: access, roles: .adminOnly) { request, _ in
-            let page = try Page(try request.queryParameters())
-            let keys = try await service.list(page: page)
-            return page.response(keys, id: \.id) { key, json in Self.write(key, into: &json) }
+        router.add(.get, "/v1/api-keys", roles: .adminOnly, formats: [.json, .csv]) { request, context in
+            var query = try QueryInput(request)
+            let page = query.page()
+            try query.finish()
+            return try await Self.listing.response(page: page, context: context, name: "api-keys") { page in
+                try await service.list(page: page)
+            }
         }
-        router.add(.get, "/v1/api-keys/{id}", access: access, roles: .adminOnly) { request, _ in
+        router.add(.get, "/v1/api-keys/{id}", roles: .adminOnly) { request, context in
             guard let id = request.parameters["id"].flatMap(Int64.init), let key = try service.find(id) else {
                 throw AppError.notFound
             }
             var json = JSONWriter()
-            Self.write(key, into: &json)
+            Self.representation.write(key, for: context.principal, into: &json)
             var response = Response.json(json.bytes)
             // No version column: the tag is a digest of the representation, which changes with
             // last_used_at and revoked_at.
@@ -31,22 +44,23 @@ struct APIKeyRoutes: Sendable {
             response.headers.add("ETag", "\"\(String(digest, radix: 36))\"")
             return response
         }
-        router.add(.delete, "/v1/api-keys/{id}", access: access, roles: .adminOnly) { request, principal in
+        router.add(.delete, "/v1/api-keys/{id}", roles: .adminOnly) { request, context in
             guard let id = request.parameters["id"].flatMap(Int64.init) else { throw AppError.notFound }
-            let entry = AuditEntry(principal: principal, action: "revoke", resourceType: "api_key", resourceID: String(id), requestID: request.id)
-            try await service.revoke(id, audit: entry)
+            try await service.revoke(id, audit: context.audit("revoke", "api_key", id: id))
             return Response(status: .noContent)
         }
     }
 
-    private func create(_ request: Request, _ principal: Principal) async throws -> Response {
+    private func create(_ request: Request, _ context: RequestContext) async throws -> Response {
         var input = try JSONInput(request)
         let draft = Self.draft(from: &input)
         // The service adds its rules' problems to the body's, and records the new key's id.
-        let entry = AuditEntry(principal: principal, action: "create", resourceType: "api_key", resourceID: nil, requestID: request.id)
-        let created = try await service.create(draft, problems: input.errors, audit: entry)
+        let created = try await service.create(draft, problems: input.errors, audit: context.audit("create", "api_key"))
         var json = JSONWriter()
-        Self.write(created.key, into: &json, secret: created.text)
+        json.beginObject()
+        Self.representation.writeFields(of: created.key, for: context.principal, into: &json)
+        json.field("key", created.text)
+        json.endObject()
         var response = Response.json(json.bytes, status: .created)
         response.headers.add("Location", "/v1/api-keys/\(created.key.id)")
         return response.notStored
@@ -54,7 +68,6 @@ struct APIKeyRoutes: Sendable {
 
     /// Reads the body's fields, recording the problems of each in `input`.
     static func draft(from input: inout JSONInput) -> APIKeyService.Draft {
-        input.rejectUnknown(allowed: ["name", "role", "organization_id", "client_cert_sha256", "allow_signature"])
         var draft = APIKeyService.Draft()
         draft.name = input.text("name", required: true, maxLength: 200)
         draft.role = input.choice("role", Role.self, required: true)
@@ -70,21 +83,5 @@ struct APIKeyRoutes: Sendable {
         }
         draft.allowsSignature = input.bool("allow_signature") ?? false
         return draft
-    }
-
-    static func write(_ key: APIKey, into json: inout JSONWriter, secret: String? = nil) {
-        json.beginObject()
-        json.field("id", Int(key.id))
-        json.field("key_id", key.keyID)
-        json.field("name", key.name)
-        json.field("role", key.role.rawValue)
-        json.field("organization_id", key.organizationID.map(Int.init))
-        json.field("client_cert_sha256", key.clientCertificateSHA256)
-        json.field("allow_signature", key.allowsSignature)
-        json.field("created_at", key.createdAt)
-        json.field("last_used_at", key.lastUsedAt)
-        json.field("revoked_at", key.revokedAt)
-        if let secret { json.field("key", secret) }
-        json.endObject()
     }
 }

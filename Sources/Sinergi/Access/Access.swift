@@ -27,16 +27,3 @@ extension Set where Element == Role {
     public static let staff: Set<Role> = [.admin, .officer]
     public static let adminOnly: Set<Role> = [.admin]
 }
-
-extension Router {
-    /// Registers a handler that runs only for an authorized caller of one of `roles`.
-    public mutating func add(
-        _ method: HTTPMethod, _ pattern: String, access: Access, roles: Set<Role>, maxBodyBytes: Int? = nil,
-        handler: @escaping @Sendable (Request, Principal) async throws -> Response
-    ) {
-        add(method, pattern, maxBodyBytes: maxBodyBytes) { request in
-            let principal = try await access.authorize(request, roles: roles)
-            return try await handler(request, principal)
-        }
-    }
-}

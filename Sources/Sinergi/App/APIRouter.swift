@@ -49,12 +49,6 @@ struct APIRouter {
             return try await run()
         }
     }
-
-    /// Routes registered on the bare router, recording nothing.
-    // TODO(#19): API keys and audit move onto `add` with the access-control change.
-    mutating func registerUnlisted(_ body: (inout Router) -> Void) {
-        body(&router)
-    }
 }
 
 /// One registered `/v1` route as the access tables see it.

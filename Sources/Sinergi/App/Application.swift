@@ -84,11 +84,8 @@ public final class Application: Sendable {
             idempotency: IdempotencyStore(
                 database: database, protection: protection, retention: config.idempotencyRetentionHours * 3600),
             clock: clock)
-        let (database, protection, writes, audit) = (database, protection, writes, audit)
-        router.registerUnlisted { router in
-            APIKeyRoutes(database: database, access: access, protection: protection).register(on: &router)
-            AuditRoutes(database: database, access: access).register(on: &router)
-        }
+        APIKeyRoutes(service: APIKeyService(database: database, protection: protection)).register(on: &router)
+        AuditRoutes(service: AuditService(database: database)).register(on: &router)
         RegionRoutes(service: RegionService(database: database)).register(on: &router)
         OrganizationRoutes(service: OrganizationService(database: database)).register(on: &router)
         EmployerRoutes(service: EmployerService(database: database)).register(on: &router)

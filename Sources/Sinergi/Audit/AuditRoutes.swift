@@ -1,28 +1,26 @@
 internal import HTTPServer
-internal import SQLite
 
 /// `GET /v1/audit?actor=&resource=&from=&to=`: for admins, newest first.
 struct AuditRoutes: Sendable {
-    let database: DatabasePool
-    let access: Access
+    let service: AuditService
 
-    func register(on router: inout Router) {
-        router.add(.get, "/v1/audit", access: access, roles: .adminOnly) { request, _ in
+    static let representation = Representation<AuditRecord>([
+        .integer("id") { $0.id },
+        .text("occurred_at") { $0.occurredAt },
+        .integer("api_key_id") { $0.apiKeyID },
+        .text("role") { $0.role },
+        .text("action") { $0.action },
+        .text("resource_type") { $0.resourceType },
+        .text("resource_id") { $0.resourceID },
+        .text("request_id") { $0.requestID },
+    ])
+    static let listing = Listing(representation: representation, position: \.id)
+
+    func register(on router: inout APIRouter) {
+        router.add(.get, "/v1/audit", roles: .adminOnly, formats: [.json, .csv]) { request, context in
             let (page, filter) = try Self.read(try request.queryParameters())
-            let records = try await database.read { connection in
-                try AuditRepository.list(connection, filter: filter, before: page.after, limit: page.limit)
-            }
-            return page.response(records, id: \.id) { record, json in
-                json.beginObject()
-                json.field("id", Int(record.id))
-                json.field("occurred_at", record.occurredAt)
-                json.field("api_key_id", record.apiKeyID.map(Int.init))
-                json.field("role", record.role)
-                json.field("action", record.action)
-                json.field("resource_type", record.resourceType)
-                json.field("resource_id", record.resourceID)
-                json.field("request_id", record.requestID)
-                json.endObject()
+            return try await Self.listing.response(page: page, context: context, name: "audit") { page in
+                try await service.list(filter, page: page)
             }
         }
     }
