@@ -7,8 +7,11 @@ public struct Request: Sendable {
     public var query: String?
     public var headers: HTTPHeaders
     public var body: [UInt8]
-    /// `X-Request-Id`: the client's when it sent a valid one, else the server's.
+    /// The server's id for this request, unique per process run; the audit log records it.
     public var id: String
+    /// The client's `X-Request-Id` when it sent a valid one: echoed in the response and logged
+    /// beside `id`, for correlation only.
+    public var correlationID: String?
     /// The matched route pattern (`/v1/members/{id}`), or nil when no route matched.
     public var route: String?
     /// Path parameters of the matched route, percent-decoded.

@@ -88,24 +88,29 @@ final class ServerContext: Sendable {
         if let error = error as? any ProblemConvertible {
             return error.problem.response(instance: request.path)
         }
-        logger.error("handler failed", metadata: [
+        // A client quotes the X-Request-Id it was answered with, its own when it sent one.
+        var metadata: Logger.Metadata = [
             "request_id": .string(request.id),
             "route": .string(request.route ?? "-"),
             "error_type": .string(String(reflecting: type(of: error))),
             "error": .string(String(describing: error)),
-        ])
+        ]
+        if let correlationID = request.correlationID { metadata["correlation_id"] = .string(correlationID) }
+        logger.error("handler failed", metadata: metadata)
         return Problem.internalError.response(instance: request.path)
     }
 
     /// Logs a response stream that threw after its head was sent, with the request id; the
     /// client gets a truncated body, not a problem document.
-    func logStreamFailure(_ error: any Error, requestID: String, route: String) {
-        logger.error("response stream failed", metadata: [
+    func logStreamFailure(_ error: any Error, requestID: String, correlationID: String?, route: String) {
+        var metadata: Logger.Metadata = [
             "request_id": .string(requestID),
             "route": .string(route),
             "error_type": .string(String(reflecting: type(of: error))),
             "error": .string(String(describing: error)),
-        ])
+        ]
+        if let correlationID { metadata["correlation_id"] = .string(correlationID) }
+        logger.error("response stream failed", metadata: metadata)
     }
 
     /// Hands a finished request to every observer.

@@ -8,7 +8,19 @@ public struct AccessRecord: Sendable {
     /// From the end of the request head to the response handed to the socket; for a streamed
     /// body, to its end (or to where it was cut off).
     public var duration: Duration
+    /// The server's id of the request.
     public var requestID: String
+    /// The client's `X-Request-Id`, when it sent a valid one.
+    public var correlationID: String?
+
+    public init(method: String, route: String, status: Int, duration: Duration, requestID: String, correlationID: String? = nil) {
+        self.method = method
+        self.route = route
+        self.status = status
+        self.duration = duration
+        self.requestID = requestID
+        self.correlationID = correlationID
+    }
 }
 
 /// Receives connection and request events from the event loops. Called on loop threads:

@@ -212,7 +212,8 @@ import Testing
         }
         let errors = store.lines.withLock { $0.filter { $0.level == .error } }
         #expect(errors.count == 1)
-        #expect(errors.first?.metadata["request_id"] == "boom-1")
+        #expect(errors.first?.metadata["correlation_id"] == "boom-1")
+        #expect(errors.first?.metadata["request_id"] != nil)
         #expect(errors.first?.metadata["route"] == "/fails")
     }
 
@@ -283,7 +284,8 @@ import Testing
         #expect(records.first?.route == "/items/{id}")
         #expect(records.first?.method == "GET")
         #expect(records.first?.status == 200)
-        #expect(records.first?.requestID == "r1")
+        #expect(records.first?.correlationID == "r1")
+        #expect(records.first?.requestID != "r1")
         #expect(records.last?.status == 505)
     }
 }

@@ -63,7 +63,7 @@ import Testing
             #expect(try client.readResponse().text == "hello")
         }
         let records = observer.completed
-        #expect(records.map(\.requestID).filter { $0 == "many-1" }.count == 1)
+        #expect(records.map(\.correlationID).filter { $0 == "many-1" }.count == 1)
         #expect(records.first?.route == "/count/{n}")
         #expect(records.first?.status == 200)
     }
@@ -134,7 +134,8 @@ import Testing
         }
         let errors = store.lines.withLock { $0.filter { $0.level == .error } }
         #expect(errors.map(\.message) == ["response stream failed", "response stream failed"])
-        #expect(errors.map { $0.metadata["request_id"] } == ["stream-1", "stream-2"])
+        #expect(errors.map { $0.metadata["correlation_id"] } == ["stream-1", "stream-2"])
+        #expect(errors.allSatisfy { $0.metadata["request_id"] != nil && $0.metadata["request_id"] != $0.metadata["correlation_id"] })
         #expect(errors.first?.metadata["route"] == "/fails-after/{n}")
     }
 

@@ -102,6 +102,23 @@ import Testing
         }
     }
 
+    @Test("the audit log records the server's request id; a client's X-Request-Id is echoed, not recorded")
+    func requestIDs() async throws {
+        try await MemberTests.withRegistry { application, _, members in
+            let id = try members.create(nik: MemberFixtures.nik(serial: 1))
+            let read = try members.client.request(
+                "GET", "/v1/members/\(id)", headers: members.auth.merging(["X-Request-Id": "portal-42"]) { $1 })
+            #expect(read.header("X-Request-Id") == "portal-42")
+            let admin = try application.issueKey(role: .admin, name: "admin")
+            let audit = try members.client.request("GET", "/v1/audit?resource=member:\(id)", headers: ["Authorization": "Bearer \(admin)"])
+            let records = try #require(try MemberFixtures.object(audit)["data"] as? [[String: Any]])
+            let reads = records.filter { $0["action"] as? String == "read" }
+            #expect(reads.count == 1)
+            let recorded = try #require(reads.first?["request_id"] as? String)
+            #expect(recorded != "portal-42" && !recorded.isEmpty)
+        }
+    }
+
     @Test("PATCH without If-Match is 428, on every PATCH route")
     func ifMatchRequired() async throws {
         try await MemberTests.withRegistry { _, _, members in

@@ -48,7 +48,12 @@ final class Connection {
         var minorVersion: Int
         var isKeepAlive: Bool
         var requestID: String
+        /// The client's valid `X-Request-Id`, echoed instead of `requestID`.
+        var correlationID: String?
         var startedAt: UInt64
+
+        /// The `X-Request-Id` the response carries: the client's when it sent one.
+        var echoedID: String { correlationID ?? requestID }
     }
 
     /// A response whose body its stream produces while it is written.
@@ -383,7 +388,10 @@ final class Connection {
 
     private func dispatch(_ pending: PendingRequest) {
         let head = pending.head
-        let requestID = head.headers["X-Request-Id"].flatMap(Self.acceptableRequestID) ?? loop.nextRequestID()
+        // The server names every request itself (the audit log keeps that id); a client's id
+        // is kept beside it for correlation and echoed in the response.
+        let requestID = loop.nextRequestID()
+        let correlationID = head.headers["X-Request-Id"].flatMap(Self.acceptableRequestID)
         var route = "-"
         var parameters: [String: String] = [:]
         if case .found(let matched, let values) = pending.match {
@@ -392,13 +400,14 @@ final class Connection {
         }
         let context = ResponseContext(
             method: head.method, route: route, minorVersion: head.minorVersion,
-            isKeepAlive: head.isKeepAlive, requestID: requestID, startedAt: pending.startedAt)
+            isKeepAlive: head.isKeepAlive, requestID: requestID, correlationID: correlationID, startedAt: pending.startedAt)
         state = .processing(context)
         deadline = 0
         var request = Request(
             method: head.method, path: head.path, query: head.query, headers: head.headers, body: pending.body,
             id: requestID, route: route == "-" ? nil : route, parameters: parameters, minorVersion: head.minorVersion)
         request.resolution = pending.match
+        request.correlationID = correlationID
         request.clientCertificateSHA256 = clientCertificateSHA256
         let server = self.server
         let connection = LoopBound(self)
@@ -421,7 +430,7 @@ final class Connection {
         // A stream to HTTP/1.0 has no chunked coding: its body ends when the connection does.
         let closing = !context.isKeepAlive || isShuttingDown || (isStreamed && context.minorVersion == 0)
         ResponseEncoder.encode(
-            response, requestID: context.requestID, isHead: context.method == .head,
+            response, requestID: context.echoedID, isHead: context.method == .head,
             minorVersion: context.minorVersion, closing: closing, date: loop.currentDate(), into: &outbound)
         if isStreamed, let stream = response.stream {
             state = .streaming(StreamingResponse(
@@ -438,7 +447,7 @@ final class Connection {
         server.recordCompleted(AccessRecord(
             method: context.method.rawValue, route: context.route, status: status,
             duration: .nanoseconds(Int64(EventLoop.monotonicNanoseconds() - context.startedAt)),
-            requestID: context.requestID))
+            requestID: context.requestID, correlationID: context.correlationID))
     }
 
     // MARK: - Streamed responses
@@ -504,7 +513,9 @@ final class Connection {
             recordCompleted(streaming.context, status: streaming.status)
             send(closeAfter: streaming.closeAfter)
         case .failure(let error):
-            server.logStreamFailure(error, requestID: streaming.context.requestID, route: streaming.context.route)
+            server.logStreamFailure(
+                error, requestID: streaming.context.requestID, correlationID: streaming.context.correlationID,
+                route: streaming.context.route)
             recordCompleted(streaming.context, status: streaming.status)
             if streaming.isChunked {
                 // The status is out: all that is left is to not send the last chunk, which

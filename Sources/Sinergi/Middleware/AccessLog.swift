@@ -16,12 +16,14 @@ public struct AccessLog: ServerObserver {
     public func requestCompleted(_ record: AccessRecord) {
         let (seconds, attoseconds) = record.duration.components
         let milliseconds = Double(seconds) * 1000 + Double(attoseconds) / 1e15
-        logger.info("request", metadata: [
+        var metadata: Logger.Metadata = [
             "method": .string(record.method),
             "route": .string(record.route),
             "status": .stringConvertible(record.status),
             "duration_ms": .stringConvertible((milliseconds * 1000).rounded() / 1000),
             "request_id": .string(record.requestID),
-        ])
+        ]
+        if let correlation = record.correlationID { metadata["correlation_id"] = .string(correlation) }
+        logger.info("request", metadata: metadata)
     }
 }
