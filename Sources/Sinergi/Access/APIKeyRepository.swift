@@ -4,7 +4,7 @@ internal import SQLite
 /// SQL for `api_keys`. Each function takes the connection; the caller owns the transaction.
 enum APIKeyRepository {
     static let columns = """
-        id, key_id, name, role, organization_id, client_cert_sha256, sealed_secret IS NOT NULL,
+        id, key_id, name, role, organization_id, client_cert_sha256, sealed_secret IS NOT NULL AS allow_signature,
         created_at, last_used_at, revoked_at
         """
 
@@ -46,9 +46,9 @@ enum APIKeyRepository {
             FROM api_keys WHERE key_id = ? AND revoked_at IS NULL
             """, [.text(keyID)]) { row in
             StoredKey(
-                id: row.int64(at: 0), keyID: row.string(at: 1), role: Role(rawValue: row.string(at: 2)) ?? .viewer,
-                organizationID: row.optionalInt64(at: 3), secretHash: row.blob(at: 4), sealedSecret: row.optionalBlob(at: 5),
-                clientCertificateSHA256: row.optionalString(at: 6))
+                id: try row.int64("id"), keyID: try row.string("key_id"), role: try row.value("role", as: Role.self),
+                organizationID: try row.optionalInt64("organization_id"), secretHash: try row.blob("secret_sha256"),
+                sealedSecret: try row.optionalBlob("sealed_secret"), clientCertificateSHA256: try row.optionalString("client_cert_sha256"))
         }
     }
 
@@ -56,11 +56,13 @@ enum APIKeyRepository {
         try connection.execute("UPDATE api_keys SET last_used_at = ? WHERE id = ?", [.text(now), .integer(id)])
     }
 
-    private static func decode(_ row: Row) -> APIKey {
+    /// A key from a row of `columns`.
+    private static func decode(_ row: Row) throws -> APIKey {
         APIKey(
-            id: row.int64(at: 0), keyID: row.string(at: 1), name: row.string(at: 2),
-            role: Role(rawValue: row.string(at: 3)) ?? .viewer, organizationID: row.optionalInt64(at: 4),
-            clientCertificateSHA256: row.optionalString(at: 5), allowsSignature: row.int64(at: 6) == 1,
-            createdAt: row.string(at: 7), lastUsedAt: row.optionalString(at: 8), revokedAt: row.optionalString(at: 9))
+            id: try row.int64("id"), keyID: try row.string("key_id"), name: try row.string("name"),
+            role: try row.value("role", as: Role.self), organizationID: try row.optionalInt64("organization_id"),
+            clientCertificateSHA256: try row.optionalString("client_cert_sha256"), allowsSignature: try row.bool("allow_signature"),
+            createdAt: try row.string("created_at"), lastUsedAt: try row.optionalString("last_used_at"),
+            revokedAt: try row.optionalString("revoked_at"))
     }
 }

@@ -41,9 +41,9 @@ enum AuditRepository {
             FROM audit_log WHERE \(conditions.joined(separator: " AND ")) ORDER BY id DESC LIMIT ?
             """, bindings) { row in
             AuditRecord(
-                id: row.int64(at: 0), occurredAt: row.string(at: 1), apiKeyID: row.optionalInt64(at: 2), role: row.string(at: 3),
-                action: row.string(at: 4), resourceType: row.string(at: 5), resourceID: row.optionalString(at: 6),
-                requestID: row.string(at: 7))
+                id: try row.int64("id"), occurredAt: try row.string("occurred_at"), apiKeyID: try row.optionalInt64("api_key_id"),
+                role: try row.string("role"), action: try row.string("action"), resourceType: try row.string("resource_type"),
+                resourceID: try row.optionalString("resource_id"), requestID: try row.string("request_id"))
         }
     }
 }

@@ -38,7 +38,7 @@ enum EmployerRepository {
 
     /// The id of the employer registered under `nib`, if any.
     static func id(withNIB nib: NIB, in connection: Connection) throws -> Int64? {
-        try connection.fetchOne("SELECT id FROM employers WHERE nib = ?", [.text(nib.digits)]) { $0.int64(at: 0) }
+        try connection.fetchOne("SELECT id FROM employers WHERE nib = ?", [.text(nib.digits)]) { try $0.int64("id") }
     }
 
     /// A page of employers; `regionPrefix` matches a region and everything in it.

@@ -38,11 +38,11 @@ enum IdempotencyRepository {
             """,
             [.integer(apiKeyID), .text(key)]
         ) { row in
-            let state = row.string(at: 1)
+            let state = try row.string("state")
             guard state == "running" || state == "done" else { throw RowError.unexpectedValue(column: "state") }
             return Record(
-                requestHash: row.blob(at: 0), isDone: state == "done", status: Int(row.optionalInt64(at: 2) ?? 0),
-                headers: row.optionalString(at: 3) ?? "", sealedBody: row.optionalBlob(at: 4) ?? [])
+                requestHash: try row.blob("request_hash"), isDone: state == "done", status: Int(try row.optionalInt64("status") ?? 0),
+                headers: try row.optionalString("headers") ?? "", sealedBody: try row.optionalBlob("body_sealed") ?? [])
         }
     }
 

@@ -125,7 +125,7 @@ struct MemberRepository: Sendable {
             SELECT class FROM members
             WHERE family_card_no = ? AND segment = 'PBPU' AND status <> 'deactivated' AND id <> ? LIMIT 1
             """,
-            [.text(familyCardNo), .integer(memberID ?? 0)]) { Int($0.int64(at: 0)) }
+            [.text(familyCardNo), .integer(memberID ?? 0)]) { try $0.int("class") }
     }
 
     /// A page of members in scope matching `filter`, by id.
@@ -185,7 +185,7 @@ struct MemberRepository: Sendable {
             SELECT id, class FROM members
             WHERE family_card_no = ? AND segment = 'PBPU' AND status <> 'deactivated' AND id <> ? AND class <> ?
             """,
-            [.text(familyCardNo), .integer(id), .integer(Int64(memberClass))]) { (id: $0.int64(at: 0), oldClass: Int($0.int64(at: 1))) }
+            [.text(familyCardNo), .integer(id), .integer(Int64(memberClass))]) { (id: try $0.int64("id"), oldClass: try $0.int("class")) }
         for member in moved {
             try connection.execute(
                 "UPDATE members SET class = ?, class_since = ?, updated_at = ?, version = version + 1 WHERE id = ?",

@@ -16,7 +16,7 @@ public enum OrganizationRepository {
 
     /// An organization and all its descendants.
     public static func subtree(of root: Int64, in connection: Connection) throws -> [Int64] {
-        try connection.fetchAll(subtreeSQL, [.integer(root)]) { $0.int64(at: 0) }
+        try connection.fetchAll(subtreeSQL, [.integer(root)]) { try $0.int64("id") }
     }
 
     static func insert(

@@ -71,7 +71,7 @@ public enum RegionRepository {
         "INSERT INTO region_populations (region_code, year, population, source, updated_at) VALUES (?, ?, ?, ?, ?)"
 
     static func count(in connection: Connection) throws -> Int {
-        try connection.fetchOne("SELECT count(*) FROM regions") { $0.int(at: 0) } ?? 0
+        try connection.fetchOne("SELECT count(*) AS regions FROM regions") { try $0.int("regions") } ?? 0
     }
 
     /// A region from a row of `code, name, level, parent_code, kind`.
