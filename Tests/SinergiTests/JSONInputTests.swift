@@ -283,7 +283,7 @@ import Testing
     func customFailure() {
         var input = JSONInput(object: [:], prefix: "shares")
         input.fail("total", code: "invalid_sum", message: "must add up to 10000")
-        #expect(input.errors == [Problem.FieldError(field: "shares.total", code: "invalid_sum", message: "must add up to 10000")])
+        #expect(input.errors == [FieldError(field: "shares.total", code: "invalid_sum", message: "must add up to 10000")])
         #expect(throws: AppError.invalid(input.errors)) { try input.finish() }
     }
 }

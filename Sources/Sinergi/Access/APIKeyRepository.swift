@@ -1,4 +1,3 @@
-internal import HTTPServer
 internal import SQLite
 
 /// SQL for `api_keys`. Each function takes the connection; the caller owns the transaction.

@@ -1,4 +1,3 @@
-internal import HTTPServer
 internal import SQLite
 
 /// The rules of API keys: a partner key belongs to one organization that exists, other roles
@@ -26,7 +25,7 @@ struct APIKeyService: Sendable {
     /// Creates a key for a request. `problems` are those the reader found in the body, reported
     /// together with the rules' and an organization that does not exist (`AppError.invalid`).
     /// `entry` is recorded with the new key's id.
-    func create(_ draft: Draft, problems: [Problem.FieldError], audit entry: AuditEntry) async throws -> Created {
+    func create(_ draft: Draft, problems: [FieldError], audit entry: AuditEntry) async throws -> Created {
         // Organizations are never deleted, so the lookup may precede the write; the foreign
         // key stays the guarantee underneath. A primary-key lookup: on this thread (`readHere`).
         let errors = try database.readHere { connection in try Self.problems(of: draft, besides: problems, in: connection) }
@@ -97,8 +96,8 @@ struct APIKeyService: Sendable {
     /// `problems` and those of the rules: a partner key needs an organization that exists,
     /// other keys may not have one. Nothing more is said of a field that has a problem already.
     private static func problems(
-        of draft: Draft, besides problems: [Problem.FieldError], in connection: Connection
-    ) throws -> [Problem.FieldError] {
+        of draft: Draft, besides problems: [FieldError], in connection: Connection
+    ) throws -> [FieldError] {
         guard !problems.contains(where: { $0.field == "organization_id" }) else { return problems }
         switch (draft.role, draft.organizationID) {
         case (.partner?, nil):

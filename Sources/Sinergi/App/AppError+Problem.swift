@@ -17,7 +17,7 @@ extension AppError: ProblemConvertible {
             Problem(slug: "malformed-body", title: "Bad Request", status: 400, detail: detail)
         case .invalid(let errors):
             Problem(slug: "validation-failed", title: "Unprocessable Content", status: 422,
-                    detail: "\(errors.count) field\(errors.count == 1 ? " is" : "s are") invalid.", errors: errors)
+                    detail: "\(errors.count) field\(errors.count == 1 ? " is" : "s are") invalid.", errors: errors.map(\.problemField))
         case .conflict(let detail):
             Problem(slug: "conflict", title: "Conflict", status: 409, detail: detail)
         case .duplicate(let detail, let existingID):

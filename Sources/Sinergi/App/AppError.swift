@@ -12,7 +12,7 @@ public enum AppError: Error, Sendable, Equatable {
     /// 400: a body that is not JSON, or a malformed query.
     case malformedBody(String)
     /// 422: every bad field at once.
-    case invalid([Problem.FieldError])
+    case invalid([FieldError])
     /// 409: duplicate, or an illegal transition.
     case conflict(String)
     /// 409: the value is taken; `existingID` names the holder when the caller may see it.

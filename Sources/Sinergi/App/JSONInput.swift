@@ -14,14 +14,14 @@ public import HTTPServer
 public struct JSONInput: Sendable {
     private let object: [String: JSONValue]
     private let prefix: String
-    private var recorded: [Problem.FieldError] = []
+    private var recorded: [FieldError] = []
     private var known: Set<String> = []
 
     /// Problems found so far, fields nobody read included.
-    public var errors: [Problem.FieldError] {
-        var unknown: [Problem.FieldError] = []
+    public var errors: [FieldError] {
+        var unknown: [FieldError] = []
         for field in object.keys.sorted() where !known.contains(field) {
-            unknown.append(Problem.FieldError(
+            unknown.append(FieldError(
                 field: path(field), code: "unknown_field", message: "is not a field of this endpoint"))
         }
         return recorded + unknown
@@ -73,7 +73,7 @@ public struct JSONInput: Sendable {
 
     /// Records a problem with a field.
     public mutating func fail(_ field: String, code: String, message: String) {
-        recorded.append(Problem.FieldError(field: path(field), code: code, message: message))
+        recorded.append(FieldError(field: path(field), code: code, message: message))
     }
 
     /// A string field; nil when absent, null or wrong (the problem recorded).

@@ -13,7 +13,7 @@ public struct QueryInput: Sendable {
     private let parameters: QueryParameters
     private var known: Set<String> = []
     /// Problems found so far.
-    public private(set) var errors: [Problem.FieldError] = []
+    public private(set) var errors: [FieldError] = []
 
     /// The request's query; 400 when it is not percent-decodable UTF-8.
     public init(_ request: Request) throws(RequestError) {
@@ -27,7 +27,7 @@ public struct QueryInput: Sendable {
 
     /// Records a problem with a parameter.
     public mutating func fail(_ name: String, code: String, message: String) {
-        errors.append(Problem.FieldError(field: name, code: code, message: message))
+        errors.append(FieldError(field: name, code: code, message: message))
     }
 
     /// The raw value of `name`; a repeated parameter is a problem, as it is ambiguous.
@@ -113,7 +113,7 @@ public struct QueryInput: Sendable {
         var errors = errors
         var reported: Set<String> = []
         for (name, _) in parameters.items where !known.contains(name) && reported.insert(name).inserted {
-            errors.append(Problem.FieldError(field: name, code: "unknown_parameter", message: "is not a parameter of this endpoint"))
+            errors.append(FieldError(field: name, code: "unknown_parameter", message: "is not a parameter of this endpoint"))
         }
         if !errors.isEmpty { throw .invalid(errors) }
     }

@@ -29,7 +29,7 @@ struct AuditRoutes: Sendable {
 
     /// The page and the filters, or one `AppError.invalid` naming every bad parameter.
     static func read(_ query: QueryParameters) throws(AppError) -> (Page, AuditFilter) {
-        var errors: [Problem.FieldError] = []
+        var errors: [FieldError] = []
         func fail(_ field: String, _ message: String, code: String = "invalid_format") {
             errors.append(.init(field: field, code: code, message: message))
         }

@@ -1,4 +1,3 @@
-internal import HTTPServer
 internal import SQLite
 
 /// The rules of the employer registry: the region exists, one employer per NIB (the UNIQUE

@@ -1,5 +1,3 @@
-internal import HTTPServer
-
 /// What `POST /v1/employers` asks for, every field as sent and checked for form; the service
 /// checks the region and throws every problem at once.
 struct NewEmployer: Sendable {
@@ -7,7 +5,7 @@ struct NewEmployer: Sendable {
     var nib: NIB?
     var regionCode: RegionCode?
     var reportedEmployees: Int64?
-    var errors: [Problem.FieldError]
+    var errors: [FieldError]
 
     init(_ input: inout JSONInput) {
         name = input.text("name", required: true)

@@ -1,4 +1,3 @@
-internal import HTTPServer
 public import SQLite
 
 /// The registry's rules (DOMAIN.md, Members): one NIK one member, PBI in class 3, PPU_BU with
@@ -86,7 +85,7 @@ public struct MemberService: Sendable {
 
     /// The reference errors of a registration whose fields are not all valid, so one answer
     /// names the bad fields and the references that do not exist together.
-    func referenceErrors(_ references: MemberReferences, _ context: RequestContext) throws -> [Problem.FieldError] {
+    func referenceErrors(_ references: MemberReferences, _ context: RequestContext) throws -> [FieldError] {
         let scope = context.scope
         return try database.readHere { connection in
             do {
@@ -100,7 +99,7 @@ public struct MemberService: Sendable {
 
     // References that do not exist, or lie outside a partner's scope, are field errors, together.
     private static func checkReferences(_ member: MemberReferences, scope: Scope, in connection: Connection) throws {
-        var errors: [Problem.FieldError] = []
+        var errors: [FieldError] = []
         if let region = member.regionCode, try RegionRepository.level(of: region, in: connection) == nil {
             errors.append(.init(field: "region_code", code: "not_found", message: "is not a Kemendagri region code"))
         }
@@ -196,7 +195,7 @@ public struct MemberService: Sendable {
                 throw AppError.conflict("Member \(id) is deactivated; a deactivated record does not change.")
             }
             var changes: [MemberHistoryEntry] = []
-            var errors: [Problem.FieldError] = []
+            var errors: [FieldError] = []
             var classSince = current.classSince
             if let newClass = change.memberClass, newClass != current.memberClass {
                 let earliest = (CalendarDate(current.classSince) ?? today).adding(months: Self.monthsBeforeClassChange)

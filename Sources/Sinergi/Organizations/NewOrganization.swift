@@ -1,5 +1,3 @@
-internal import HTTPServer
-
 /// What `POST /v1/organizations` asks for, every field as sent and checked for form; the
 /// service checks the references and throws every problem at once.
 struct NewOrganization: Sendable {
@@ -8,7 +6,7 @@ struct NewOrganization: Sendable {
     var parentID: Int64?
     var regionCode: RegionCode?
     /// Problems of form found while reading.
-    var errors: [Problem.FieldError]
+    var errors: [FieldError]
 
     init(_ input: inout JSONInput) {
         name = input.text("name", required: true)

@@ -1,5 +1,3 @@
-internal import HTTPServer
-
 /// What `PATCH /v1/organizations/{id}` asks for: absent fields keep their value, a null
 /// `parent_id` makes the organization a root.
 struct OrganizationPatch: Sendable {
@@ -8,7 +6,7 @@ struct OrganizationPatch: Sendable {
     /// nil: keep the parent; `.some(nil)`: no parent.
     var parentID: Int64??
     var regionCode: RegionCode?
-    var errors: [Problem.FieldError]
+    var errors: [FieldError]
 
     init(_ input: inout JSONInput) {
         input.readOnly(["id", "children", "created_at", "updated_at"])

@@ -1,4 +1,3 @@
-internal import HTTPServer
 public import SQLite
 
 /// The rules of the organization tree: references exist, a parent change never makes a
@@ -75,7 +74,7 @@ public struct OrganizationService: Sendable {
 
     // A parent and a region that do not exist are field errors, reported with the others.
     private static func checkReferences(
-        parentID: Int64?, regionCode: RegionCode?, into errors: inout [Problem.FieldError], in connection: Connection
+        parentID: Int64?, regionCode: RegionCode?, into errors: inout [FieldError], in connection: Connection
     ) throws {
         if let parentID, try OrganizationRepository.find(parentID, scope: .all, in: connection) == nil {
             errors.append(.init(field: "parent_id", code: "not_found", message: "no organization has this id"))

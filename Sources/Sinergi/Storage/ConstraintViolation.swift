@@ -1,4 +1,3 @@
-internal import HTTPServer
 public import SQLite
 
 /// The answer to a constraint the database enforced: the last line of defence behind the
