@@ -13,7 +13,9 @@
 #      BASELINE_BIN    a release `sinergi` of an earlier commit: it runs as "sinergi-before" before
 #                      sinergi in each round, on a copy of the same database (which it seeds). It
 #                      reads this checkout's migrations, spec and regions (the working directory
-#                      comes first), so only its code differs; run from the repository's root
+#                      comes first), so only its code differs; run from the repository's root.
+#                      Its settings file is its own checkout's (BASELINE_CONFIG), as new settings
+#                      are unknown to it
 #      EXPORT          default 1: after each sinergi round, export every member as CSV
 #                      (Accept: text/csv) and record the time, the bytes and the server's peak RSS
 #      plus what the harness's run_http_bench.sh reads (DURATION, WARMUP, CONN_*, ...)
@@ -32,6 +34,7 @@ rounds=${1:-3}
 harness=${HARNESS:-$here/.harness}
 peers=${PEERS-"nginx hb-grdb vapor-sqlite"}
 baseline=${BASELINE_BIN:-}
+baseline_config=${BASELINE_CONFIG:-${baseline:+$(cd "$(dirname "$baseline")/../.." && pwd)/config/sinergi.json}}
 export_csv=${EXPORT:-1}
 scenarios=${SCENARIOS:-"healthz get post"}
 members=${MEMBERS:-1000000}
@@ -110,10 +113,11 @@ for round in $(seq 1 "$rounds"); do
         port=8080; runner=$overlay/run_http_bench.sh; token=$(cat "$key_file")
         rundb=$data/run/sinergi.db
         rm -f "$rundb" "$rundb-wal" "$rundb-shm"; cp "$db" "$rundb"; cat "$rundb" > /dev/null
-        server_bin=$([[ $server == sinergi ]] && echo "$bin" || echo "$baseline")
+        server_bin=$bin config=$root/config/sinergi.json
+        [[ $server == sinergi-before ]] && server_bin=$baseline config=$baseline_config
         # One key drives the whole load; its rate limit would otherwise be what is measured.
-        SINERGI_PORT=$port SINERGI_DATABASE=$rundb SINERGI_RATE_LIMIT=1000000 SINERGI_RATE_LIMIT_BURST=1000000 \
-          "$server_bin" serve --host 127.0.0.1 >> "$out/$server.log" 2>&1 &
+        SINERGI_CONFIG=$config SINERGI_PORT=$port SINERGI_DATABASE=$rundb SINERGI_RATE_LIMIT=1000000 \
+          SINERGI_RATE_LIMIT_BURST=1000000 "$server_bin" serve --host 127.0.0.1 >> "$out/$server.log" 2>&1 &
         ;;
     esac
     pid=$!

@@ -179,6 +179,17 @@ public final class DatabasePool: Sendable {
         return try connection.read(body)
     }
 
+    /// `readHere` for a closure that runs one statement: SQLite's implicit transaction around
+    /// that statement is its snapshot, so the BEGIN and COMMIT of `readHere` are saved (two
+    /// statements fewer on each request's key check and primary-key lookup).
+    public func lookupHere<T>(_ body: (Connection) throws -> T) throws -> T {
+        guard isOpen else { throw SQLiteError.misuse("database pool is closed") }
+        let connection = try ThreadReaders.connection(for: self) {
+            try Self.openReader(path: path, busyTimeout: busyTimeout)
+        }
+        return try body(connection)
+    }
+
     /// Whether `close()` has not been called.
     var isOpen: Bool { !closed.load(ordering: .relaxed) }
 

@@ -9,8 +9,12 @@ public final class Statement {
     public let sql: String
     /// The `sqlite3_stmt*`; nil once finalized.
     private(set) var handle: OpaquePointer?
-    /// Column positions by name, read once: the SQL text, and so the columns, never change.
+    /// Column names and positions, read once: the SQL text, and so the columns, never change.
+    private var columnNames: [String] = []
     private var columnIndexes: [String: Int32]?
+    /// Where the next name is looked for first: decoders mostly read columns in order, and
+    /// comparing one short name costs less than hashing it.
+    private var nextColumn: Int32 = 0
 
     /// The position of the result column called `name`.
     ///
@@ -18,12 +22,20 @@ public final class Statement {
     func columnIndex(_ name: String) throws(RowError) -> Int32 {
         if columnIndexes == nil {
             var indexes: [String: Int32] = [:]
-            for index in 0..<columnCount where indexes[columnName(at: index)] == nil {
-                indexes[columnName(at: index)] = index
+            columnNames = (0..<columnCount).map { columnName(at: $0) }
+            for (index, column) in columnNames.enumerated() where indexes[column] == nil {
+                indexes[column] = Int32(index)
             }
             columnIndexes = indexes
         }
-        guard let index = columnIndexes?[name] else { throw .noSuchColumn(name) }
+        let index: Int32
+        if nextColumn < columnNames.count, columnNames[Int(nextColumn)] == name {
+            index = nextColumn
+        } else {
+            guard let found = columnIndexes?[name] else { throw .noSuchColumn(name) }
+            index = found
+        }
+        nextColumn = index + 1
         return index
     }
 

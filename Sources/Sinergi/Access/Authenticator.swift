@@ -72,7 +72,7 @@ public final class Authenticator: Sendable {
         guard APIKeyToken.isKeyID(keyID) else { return nil }
         do {
             // A unique-index lookup: on this thread, which saves two hand-offs (see `readHere`).
-            return try database.readHere { connection in try APIKeyRepository.usable(connection, keyID: keyID) }
+            return try database.lookupHere { connection in try APIKeyRepository.usable(connection, keyID: keyID) }
         } catch {
             logger.error("cannot read api keys", metadata: ["reason": "\(error)"])
             throw .unavailable("API keys cannot be checked just now.")

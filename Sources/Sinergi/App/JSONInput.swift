@@ -19,6 +19,7 @@ public struct JSONInput: Sendable {
 
     /// Problems found so far, fields nobody read included.
     public var errors: [FieldError] {
+        guard object.keys.contains(where: { !known.contains($0) }) else { return recorded }
         var unknown: [FieldError] = []
         for field in object.keys.sorted() where !known.contains(field) {
             unknown.append(FieldError(

@@ -18,9 +18,15 @@ struct Representation<Item>: Sendable {
     }
 
     let fields: [Field]
+    /// Each field's nested object (nil for a top-level field) and its name inside it, split once.
+    private let keys: [(parent: String?, name: String)]
 
     init(_ fields: [Field]) {
         self.fields = fields
+        keys = fields.map { field in
+            guard let dot = field.name.firstIndex(of: ".") else { return (nil, field.name) }
+            return (String(field.name[..<dot]), String(field.name[field.name.index(after: dot)...]))
+        }
     }
 
     /// The CSV header row's names.
@@ -28,28 +34,22 @@ struct Representation<Item>: Sendable {
 
     /// `item`'s fields, without the braces, so callers can add fields of their own.
     func writeFields(of item: Item, for principal: Principal, into json: inout JSONWriter) {
-        var openObject: Substring?
-        for field in fields {
-            var name = Substring(field.name)
-            let dot = name.firstIndex(of: ".")
-            let parent = dot.map { name[..<$0] }
-            if openObject != nil, parent != openObject {
+        var openObject: String?
+        for (field, key) in zip(fields, keys) {
+            if let open = openObject, key.parent != open {
                 json.endObject()
                 openObject = nil
             }
-            if let parent, let dot {
-                if openObject == nil {
-                    json.key(String(parent))
-                    json.beginObject()
-                    openObject = parent
-                }
-                name = name[name.index(after: dot)...]
+            if let parent = key.parent, openObject == nil {
+                json.key(parent)
+                json.beginObject()
+                openObject = parent
             }
             switch field.value(item, principal) {
-            case .text(let value): json.field(String(name), value)
-            case .integer(let value): json.field(String(name), value.map(Int.init))
-            case .boolean(let value?): json.field(String(name), value)
-            case .boolean(nil): json.key(String(name)); json.null()
+            case .text(let value): json.field(key.name, value)
+            case .integer(let value): json.field(key.name, value.map(Int.init))
+            case .boolean(let value?): json.field(key.name, value)
+            case .boolean(nil): json.key(key.name); json.null()
             }
         }
         if openObject != nil { json.endObject() }

@@ -128,7 +128,7 @@ public struct MemberService: Sendable {
         let (scope, today) = (context.scope, context.today)
         let repository = repository
         // A primary-key lookup: on this thread, which saves two hand-offs (see `readHere`).
-        guard let member = try database.readHere({ try repository.find(id, scope: scope, today: today, in: $0) }) else {
+        guard let member = try database.lookupHere({ try repository.find(id, scope: scope, today: today, in: $0) }) else {
             return nil
         }
         try await audit.record(context.audit("read", "member", id: id))
