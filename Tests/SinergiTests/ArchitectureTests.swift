@@ -24,4 +24,27 @@ import Testing
         }
         #expect(checked > 20)
     }
+
+    @Test("in domain folders, routes never reach the database and services reach it only through Store")
+    func storageThroughStore() throws {
+        let sources = repositoryRoot.appendingPathComponent("Sources/Sinergi")
+        let files = try #require(FileManager.default.enumerator(at: sources, includingPropertiesForKeys: nil))
+        let notDomains = ["App", "Storage", "Middleware", "Operations"]
+        var checked = 0
+        for case let file as URL in files where !notDomains.contains(file.deletingLastPathComponent().lastPathComponent) {
+            let name = file.lastPathComponent
+            let banned: [String]
+            if name.hasSuffix("Routes.swift") || name.hasSuffix("Route.swift") {
+                banned = ["DatabasePool", "GroupCommit", "Store", "Connection"]
+            } else if name.contains("Service") {
+                banned = ["DatabasePool", "GroupCommit"]
+            } else {
+                continue
+            }
+            checked += 1
+            let text = try String(contentsOf: file, encoding: .utf8)
+            for word in banned where text.contains(try Regex("\\b\(word)\\b")) { Issue.record("\(name) names \(word)") }
+        }
+        #expect(checked >= 14)
+    }
 }

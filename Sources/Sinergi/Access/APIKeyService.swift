@@ -3,7 +3,7 @@ internal import SQLite
 /// The rules of API keys: a partner key belongs to one organization that exists, other roles
 /// to none; each creation and revocation is written with its audit row in one transaction.
 struct APIKeyService: Sendable {
-    let database: DatabasePool
+    let store: Store
     let protection: DataProtection
 
     /// What a new key is asked to be; a field is nil when it was missing or malformed (and its
@@ -28,11 +28,11 @@ struct APIKeyService: Sendable {
     func create(_ draft: Draft, problems: [FieldError], audit entry: AuditEntry) async throws -> Created {
         // Organizations are never deleted, so the lookup may precede the write; the foreign
         // key stays the guarantee underneath. A primary-key lookup: on this thread (`readHere`).
-        let errors = try database.readHere { connection in try Self.problems(of: draft, besides: problems, in: connection) }
+        let errors = try store.lookup { connection in try Self.problems(of: draft, besides: problems, in: connection) }
         guard errors.isEmpty, let name = draft.name, let role = draft.role else { throw AppError.invalid(errors) }
         let token = APIKeyToken.generate()
         let sealed = draft.allowsSignature ? protection.seal(token.secret) : nil
-        let key = try await database.write { connection in
+        let key = try await store.write { connection in
             var entry = entry
             let key = try APIKeyRepository.insert(
                 connection, token: token, name: name, role: role, organizationID: draft.organizationID, sealedSecret: sealed,
@@ -60,7 +60,7 @@ struct APIKeyService: Sendable {
         let problems = input.errors
         let token = APIKeyToken.generate()
         let sealed = allowsSignature ? protection.seal(token.secret) : nil
-        try database.writeSync { connection in
+        try store.writeSync { connection in
             let errors = try Self.problems(of: draft, besides: problems, in: connection)
             guard errors.isEmpty else { throw AppError.invalid(errors) }
             let key = try APIKeyRepository.insert(
@@ -73,7 +73,7 @@ struct APIKeyService: Sendable {
 
     /// A page of keys, by id.
     func list(page: Page) async throws -> [APIKey] {
-        try await database.read { connection in
+        try await store.read { connection in
             try APIKeyRepository.list(connection, after: page.after, limit: page.limit)
         }
     }
@@ -81,13 +81,13 @@ struct APIKeyService: Sendable {
     /// The key with this id, revoked or not; nil when there is none.
     func find(_ id: Int64) throws -> APIKey? {
         // A primary-key lookup: on this thread, which saves two hand-offs (see `readHere`).
-        try database.readHere { connection in try APIKeyRepository.find(connection, id: id) }
+        try store.lookup { connection in try APIKeyRepository.find(connection, id: id) }
     }
 
     /// Revokes a usable key with its audit row; `AppError.notFound` when there is no such key
     /// or it was revoked already.
     func revoke(_ id: Int64, audit entry: AuditEntry) async throws {
-        try await database.write { connection in
+        try await store.write { connection in
             guard try APIKeyRepository.revoke(connection, id: id, now: Timestamp.now()) else { throw AppError.notFound }
             try AuditLog.insert(entry, into: connection)
         }

@@ -17,6 +17,8 @@ public final class Application: Sendable {
     public let protection: DataProtection
     /// Batched writes: several requests' changes per transaction, each answered after COMMIT.
     public let writes: GroupCommit
+    /// What services use: the pool and the group commit, each call naming its connection.
+    let store: Store
     /// Reads of personal data, recorded through `writes`.
     public let audit: AuditLog
     private let server: Server
@@ -72,6 +74,7 @@ public final class Application: Sendable {
         // batches of up to 512, 7,500-8,000/s with 4, 7,400 with 8, 6,600 with 2). Audit
         // records of reads are tiny jobs, and share as many to a commit as arrive.
         writes = GroupCommit(database: database, maxBatch: 4)
+        store = Store(pool: database, groupCommit: writes)
         audit = AuditLog(writes: GroupCommit(database: database))
         let access = Access(
             authenticator: Authenticator(database: database, protection: protection, logger: logger),
@@ -84,13 +87,12 @@ public final class Application: Sendable {
             idempotency: IdempotencyStore(
                 database: database, protection: protection, retention: config.idempotencyRetentionHours * 3600),
             clock: clock)
-        APIKeyRoutes(service: APIKeyService(database: database, protection: protection)).register(on: &router)
-        AuditRoutes(service: AuditService(database: database)).register(on: &router)
-        RegionRoutes(service: RegionService(database: database)).register(on: &router)
-        OrganizationRoutes(service: OrganizationService(database: database)).register(on: &router)
-        EmployerRoutes(service: EmployerService(database: database)).register(on: &router)
-        MemberRoutes(service: MemberService(database: database, writes: writes, protection: protection, audit: audit))
-            .register(on: &router)
+        APIKeyRoutes(service: APIKeyService(store: store, protection: protection)).register(on: &router)
+        AuditRoutes(service: AuditService(store: store)).register(on: &router)
+        RegionRoutes(service: RegionService(store: store)).register(on: &router)
+        OrganizationRoutes(service: OrganizationService(store: store)).register(on: &router)
+        EmployerRoutes(service: EmployerService(store: store)).register(on: &router)
+        MemberRoutes(service: MemberService(store: store, protection: protection, audit: audit)).register(on: &router)
         routes = router.router.registeredRoutes
         routeAccess = router.entries
         var serverConfiguration = config.serverConfiguration
@@ -148,7 +150,7 @@ public final class Application: Sendable {
         role: Role, name: String, organizationID: Int64? = nil, clientCertificateSHA256: String? = nil,
         allowsSignature: Bool = false
     ) throws -> String {
-        try APIKeyService(database: database, protection: protection).issue(
+        try APIKeyService(store: store, protection: protection).issue(
             role: role, name: name, organizationID: organizationID, clientCertificateSHA256: clientCertificateSHA256,
             allowsSignature: allowsSignature)
     }

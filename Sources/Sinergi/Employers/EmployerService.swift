@@ -4,10 +4,10 @@ internal import SQLite
 /// constraint decides, so two racing registrations cannot both win), and each registration
 /// is audited in its own transaction.
 struct EmployerService: Sendable {
-    let database: DatabasePool
+    let store: Store
 
     func create(_ new: NewEmployer, _ context: RequestContext) async throws -> Employer {
-        try await database.write { connection in
+        try await store.write { connection in
             var errors = new.errors
             if let region = new.regionCode, try RegionRepository.level(of: region, in: connection) == nil {
                 errors.append(.init(field: "region_code", code: "not_found", message: "is not a Kemendagri region code"))
@@ -27,11 +27,11 @@ struct EmployerService: Sendable {
     }
 
     func find(_ id: Int64) async throws -> Employer? {
-        try await database.read { connection in try EmployerRepository.find(id, in: connection) }
+        try await store.read { connection in try EmployerRepository.find(id, in: connection) }
     }
 
     func list(_ filter: EmployerFilter, page: Page) async throws -> [Employer] {
-        try await database.read { connection in
+        try await store.read { connection in
             try EmployerRepository.list(filter, after: page.after, limit: page.limit, in: connection)
         }
     }

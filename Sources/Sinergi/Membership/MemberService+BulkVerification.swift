@@ -5,7 +5,7 @@ extension MemberService {
     func validate(_ items: [BulkVerification.Item], _ context: RequestContext) async throws -> [BulkVerification.Result] {
         let (scope, today) = (context.scope, context.today)
         let repository = repository
-        let results = try await database.read { connection in
+        let results = try await store.read { connection in
             try items.map { item -> BulkVerification.Result in
                 guard let text = item.nik else { return .init(nikError: "required") }
                 let nik: NIK

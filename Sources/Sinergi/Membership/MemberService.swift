@@ -5,14 +5,12 @@ public import SQLite
 /// months between facility changes, statuses derived except deactivation, history and audit
 /// for every change, and partner scope in every query.
 public struct MemberService: Sendable {
-    let database: DatabasePool
-    let writes: GroupCommit
+    let store: Store
     let repository: MemberRepository
     let audit: AuditLog
 
-    init(database: DatabasePool, writes: GroupCommit, protection: DataProtection, audit: AuditLog) {
-        self.database = database
-        self.writes = writes
+    init(store: Store, protection: DataProtection, audit: AuditLog) {
+        self.store = store
         self.repository = MemberRepository(protection: protection)
         self.audit = audit
     }
@@ -38,12 +36,12 @@ public struct MemberService: Sendable {
         // references (rows that are never deleted) and the region lookups behind the warnings,
         // and the encryption. The writer, which every registration waits for, does only the
         // family rule, the insert and the history.
-        let warnings = try database.readHere { connection in
+        let warnings = try store.lookup { connection in
             try Self.checkReferences(member.references, scope: scope, in: connection)
             return try Self.warnings(for: member, in: connection)
         }
         let sealed = repository.seal(member)
-        let created = try await writes.write { connection -> Member in
+        let created = try await store.groupedWrite { connection -> Member in
             if member.segment == .pbpu,
                let familyClass = try repository.familyClass(member.familyCardNo, excluding: nil, in: connection),
                familyClass != member.memberClass {
@@ -87,7 +85,7 @@ public struct MemberService: Sendable {
     /// names the bad fields and the references that do not exist together.
     func referenceErrors(_ references: MemberReferences, _ context: RequestContext) throws -> [FieldError] {
         let scope = context.scope
-        return try database.readHere { connection in
+        return try store.lookup { connection in
             do {
                 try Self.checkReferences(references, scope: scope, in: connection)
                 return []
@@ -128,7 +126,7 @@ public struct MemberService: Sendable {
         let (scope, today) = (context.scope, context.today)
         let repository = repository
         // A primary-key lookup: on this thread, which saves two hand-offs (see `readHere`).
-        guard let member = try database.lookupHere({ try repository.find(id, scope: scope, today: today, in: $0) }) else {
+        guard let member = try store.lookupOne({ try repository.find(id, scope: scope, today: today, in: $0) }) else {
             return nil
         }
         try await audit.record(context.audit("read", "member", id: id))
@@ -152,7 +150,7 @@ public struct MemberService: Sendable {
     func listUnaudited(_ filter: MemberFilter, page: Page, _ context: RequestContext) async throws -> [Member] {
         let (scope, today) = (context.scope, context.today)
         let repository = repository
-        return try await database.read {
+        return try await store.read {
             try repository.list(filter, scope: scope, today: today, after: page.after, limit: page.limit, in: $0)
         }
     }
@@ -161,7 +159,7 @@ public struct MemberService: Sendable {
     func family(_ familyCardNo: String, _ context: RequestContext) async throws -> [Member] {
         let (scope, today) = (context.scope, context.today)
         let repository = repository
-        let members = try await database.read { try repository.family(familyCardNo, scope: scope, today: today, in: $0) }
+        let members = try await store.read { try repository.family(familyCardNo, scope: scope, today: today, in: $0) }
         if !members.isEmpty {
             try await audit.record(context.audit("read", "family"))
         }
@@ -172,7 +170,7 @@ public struct MemberService: Sendable {
     func history(_ id: Int64, page: Page, _ context: RequestContext) async throws -> [MemberHistoryEntry]? {
         let (scope, today) = (context.scope, context.today)
         let repository = repository
-        let changes = try await database.read { connection -> [MemberHistoryEntry]? in
+        let changes = try await store.read { connection -> [MemberHistoryEntry]? in
             guard try repository.find(id, scope: scope, today: today, in: connection) != nil else { return nil }
             return try repository.history(of: id, after: page.after, limit: page.limit, in: connection)
         }
@@ -188,7 +186,7 @@ public struct MemberService: Sendable {
     func update(_ id: Int64, with change: MemberPatch, ifMatch: String, _ context: RequestContext) async throws -> Member {
         let (scope, principal, today, now, requestID) = (context.scope, context.principal, context.today, context.now, context.requestID)
         let repository = repository
-        return try await writes.write { connection in
+        return try await store.groupedWrite { connection in
             guard let current = try repository.find(id, scope: scope, today: today, in: connection) else { throw AppError.notFound }
             if !IfMatch.matches(ifMatch, etag: current.etag) { throw AppError.preconditionFailed }
             if current.status == .deactivated {
@@ -258,7 +256,7 @@ public struct MemberService: Sendable {
     func deactivate(_ id: Int64, reason: DeactivationReason, _ context: RequestContext) async throws -> Member {
         let (scope, principal, today, now, requestID) = (context.scope, context.principal, context.today, context.now, context.requestID)
         let repository = repository
-        return try await writes.write { connection in
+        return try await store.groupedWrite { connection in
             guard let current = try repository.find(id, scope: scope, today: today, in: connection) else { throw AppError.notFound }
             guard current.status.allows(.deactivated) else {
                 throw AppError.conflict("Member \(id) is deactivated already; deactivation is final.")

@@ -3,14 +3,14 @@ public import SQLite
 /// The rules of the organization tree: references exist, a parent change never makes a
 /// cycle, partners see their subtree only, and edits are optimistic (version / If-Match).
 public struct OrganizationService: Sendable {
-    let database: DatabasePool
+    let store: Store
 
-    public init(database: DatabasePool) {
-        self.database = database
+    init(store: Store) {
+        self.store = store
     }
 
     func create(_ new: NewOrganization, _ context: RequestContext) async throws -> Organization {
-        try await database.write { connection in
+        try await store.write { connection in
             var errors = new.errors
             try Self.checkReferences(parentID: new.parentID, regionCode: new.regionCode, into: &errors, in: connection)
             guard errors.isEmpty, let name = new.name, let kind = new.kind, let region = new.regionCode else {
@@ -26,7 +26,7 @@ public struct OrganizationService: Sendable {
     /// The organization with its children, both within the caller's scope; nil when outside.
     func find(_ id: Int64, _ context: RequestContext) async throws -> (Organization, [Organization])? {
         let scope = context.scope
-        return try await database.read { connection in
+        return try await store.read { connection in
             guard let organization = try OrganizationRepository.find(id, scope: scope, in: connection) else { return nil }
             return (organization, try OrganizationRepository.children(of: id, scope: scope, in: connection))
         }
@@ -34,7 +34,7 @@ public struct OrganizationService: Sendable {
 
     func list(_ filter: OrganizationFilter, page: Page, _ context: RequestContext) async throws -> [Organization] {
         let scope = context.scope
-        return try await database.read { connection in
+        return try await store.read { connection in
             try OrganizationRepository.list(filter, scope: scope, after: page.after, limit: page.limit, in: connection)
         }
     }
@@ -49,7 +49,7 @@ public struct OrganizationService: Sendable {
         _ id: Int64, with patch: OrganizationPatch, ifMatch: String, _ context: RequestContext
     ) async throws -> (Organization, [Organization]) {
         let scope = context.scope
-        return try await database.write { connection in
+        return try await store.write { connection in
             guard let current = try OrganizationRepository.find(id, scope: scope, in: connection) else { throw AppError.notFound }
             var errors = patch.errors
             let parentID = patch.parentID ?? current.parentID
