@@ -72,6 +72,39 @@ import Testing
         await Self.stop(first)
     }
 
+    /// A body for every POST route, by pattern; `{member}` is a registered member's id. A POST
+    /// route without one fails `everyPOSTReplays`.
+    static let postBodies: [String: (path: String, body: String)] = [
+        "/v1/api-keys": ("/v1/api-keys", #"{"name":"portal","role":"viewer"}"#),
+        "/v1/organizations": ("/v1/organizations", organization),
+        "/v1/employers": ("/v1/employers", #"{"name":"PT Sinar","nib":"3507000000001","region_code":"3507","reported_employees":5}"#),
+        "/v1/members": ("/v1/members", String(decoding: MemberFixtures.body(nik: MemberFixtures.nik(serial: 9), family: "3507010101200009"), as: UTF8.self)),
+        "/v1/members/validate": ("/v1/members/validate", #"{"items":[{"nik":"3507011010810001"}]}"#),
+        "/v1/members/{id}/status": ("/v1/members/{member}/status", #"{"status":"deactivated","reason":"deceased"}"#),
+    ]
+
+    @Test("every POST route answers a retry with the same Idempotency-Key with its first response")
+    func everyPOSTReplays() async throws {
+        try await MemberTests.withRegistry { application, port, members in
+            let admin = try application.issueKey(role: .admin, name: "admin")
+            let member = try members.create(nik: MemberFixtures.nik(serial: 1))
+            for route in application.routeAccess where route.method == .post {
+                guard let (path, body) = Self.postBodies[route.pattern] else {
+                    Issue.record("POST \(route.pattern) has no body in ConventionTests.postBodies")
+                    continue
+                }
+                let target = path.replacingOccurrences(of: "{member}", with: String(member))
+                let first = try Self.post(port, target, key: admin, idempotencyKey: "every-\(route.pattern)", body: body)
+                #expect((200..<300).contains(first.status), "POST \(route.pattern): \(first.text)")
+                let again = try Self.post(port, target, key: admin, idempotencyKey: "every-\(route.pattern)", body: body)
+                #expect(again.status == first.status && again.body == first.body, "POST \(route.pattern)")
+                #expect(again.header("Idempotent-Replayed") == "true", "POST \(route.pattern)")
+                let other = try Self.post(port, target, key: admin, idempotencyKey: "every-\(route.pattern)", body: body + " ")
+                #expect(other.status == 422, "POST \(route.pattern) with another body")
+            }
+        }
+    }
+
     @Test("a retried registration answers its 201, not a duplicate 409; a key still running is 409; a bad key is 422")
     func idempotentRegistration() async throws {
         try await MemberTests.withRegistry { application, port, members in
@@ -121,11 +154,16 @@ import Testing
 
     @Test("PATCH without If-Match is 428, on every PATCH route")
     func ifMatchRequired() async throws {
-        try await MemberTests.withRegistry { _, _, members in
+        try await MemberTests.withRegistry { application, _, members in
             let id = try members.create(nik: MemberFixtures.nik(serial: 1))
             let organization = try members.client.request("POST", "/v1/organizations", headers: members.auth, body: Array(Self.organization.utf8))
             let organizationID = try #require(try MemberFixtures.object(organization)["id"] as? Int)
-            for path in ["/v1/members/\(id)", "/v1/organizations/\(organizationID)"] {
+            let paths = ["/v1/members/{id}": "/v1/members/\(id)", "/v1/organizations/{id}": "/v1/organizations/\(organizationID)"]
+            for route in application.routeAccess where route.method == .patch {
+                guard let path = paths[route.pattern] else {
+                    Issue.record("PATCH \(route.pattern) has no path in ConventionTests.ifMatchRequired")
+                    continue
+                }
                 let response = try members.client.request("PATCH", path, headers: members.auth, body: Array(#"{"address":"x"}"#.utf8))
                 #expect(response.status == 428, "\(path)")
                 #expect(try MemberFixtures.object(response)["type"] as? String == "/problems/precondition-required")
