@@ -34,17 +34,7 @@ func withTestApplication(
     defer { directory.remove() }
     var config = testConfig(in: directory)
     configure(&config)
-    let application = try Application(config: config, logger: logger, clock: clock)
-    let port = try application.start()
-    do {
-        try await body(application, port)
-    } catch {
-        application.shutdown()
-        await application.waitUntilStopped()
-        throw error
-    }
-    application.shutdown()
-    await application.waitUntilStopped()
+    try await serve(Application(config: config, logger: logger, clock: clock), body)
 }
 
 /// Runs a second application on `first`'s database file (and its data key) for the duration
@@ -57,7 +47,11 @@ func withSecondApplication(
 ) async throws {
     var config = first.config
     config.port = 0
-    let application = try Application(config: config, logger: logger)
+    try await serve(Application(config: config, logger: logger), body)
+}
+
+/// Starts `application`, runs `body`, and stops it whether `body` threw or not.
+private func serve(_ application: Application, _ body: (Application, Int) async throws -> Void) async throws {
     let port = try application.start()
     do {
         try await body(application, port)
