@@ -41,13 +41,9 @@ struct Serve: AsyncParsableCommand {
         let application = exitingOnError({ "cannot open the database \(config.database): \($0)" }) {
             try Application(config: config, logger: logger)
         }
-        do {
-            try application.start()
-        } catch {
-            application.close()
-            exitWithMessage("cannot listen on \(config.host):\(config.port): \(error)", code: 1)
-        }
-        // Signals arrive on a dispatch queue instead of interrupting a thread mid-request.
+        // Signals arrive on a dispatch queue instead of interrupting a thread mid-request. They are
+        // set up before the server listens, so a SIGTERM sent once "listening" is logged (as
+        // scripts and tests do) is never lost or fatal.
         let signals = [SIGTERM, SIGINT].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -63,6 +59,12 @@ struct Serve: AsyncParsableCommand {
         let reload = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
         reload.setEventHandler { application.reloadTLS() }
         reload.resume()
+        do {
+            try application.start()
+        } catch {
+            application.close()
+            exitWithMessage("cannot listen on \(config.host):\(config.port): \(error)", code: 1)
+        }
         await application.waitUntilStopped()
         reload.cancel()
         signals.forEach { $0.cancel() }
