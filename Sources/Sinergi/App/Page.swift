@@ -14,13 +14,6 @@ public struct Page: Sendable {
         self.after = after
     }
 
-    /// Reads `limit` and `cursor` from a query, for routes not yet on `QueryInput`.
-    public init(_ query: QueryParameters) throws(AppError) {
-        var input = QueryInput(query)
-        self = input.page()
-        if !input.errors.isEmpty { throw .invalid(input.errors) }
-    }
-
     /// `{"data": [...], "next_cursor": …}` for a page of `items`, each written by `write`;
     /// `id` gives an item's cursor position.
     public func response<Item>(

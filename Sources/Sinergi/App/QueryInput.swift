@@ -111,8 +111,7 @@ public struct QueryInput: Sendable {
     /// Throws `AppError.invalid` naming every problem and every parameter nobody read.
     public func finish() throws(AppError) {
         var errors = errors
-        var reported: Set<String> = []
-        for (name, _) in parameters.items where !known.contains(name) && reported.insert(name).inserted {
+        for name in Set(parameters.items.map(\.name)).subtracting(known).sorted() {
             errors.append(FieldError(field: name, code: "unknown_parameter", message: "is not a parameter of this endpoint"))
         }
         if !errors.isEmpty { throw .invalid(errors) }

@@ -18,60 +18,45 @@ struct AuditRoutes: Sendable {
 
     func register(on router: inout APIRouter) {
         router.add(.get, "/v1/audit", roles: .adminOnly, formats: [.json, .csv]) { request, context in
-            let (page, filter) = try Self.read(try request.queryParameters())
+            var query = try QueryInput(request)
+            let (page, filter) = try Self.read(&query)
             return try await Self.listing.response(page: page, context: context, name: "audit") { page in
                 try await service.list(filter, page: page)
             }
         }
     }
 
-    static let parameters: Set<String> = ["actor", "resource", "from", "to", "limit", "cursor"]
-
-    /// The page and the filters, or one `AppError.invalid` naming every bad parameter.
-    static func read(_ query: QueryParameters) throws(AppError) -> (Page, AuditFilter) {
-        var errors: [FieldError] = []
-        func fail(_ field: String, _ message: String, code: String = "invalid_format") {
-            errors.append(.init(field: field, code: code, message: message))
-        }
-        for name in Set(query.items.map(\.name)).subtracting(parameters).sorted() {
-            fail(name, "is not a parameter of this list", code: "unknown_parameter")
-        }
-        var page: Page?
-        do {
-            page = try Page(query)
-        } catch {
-            guard case .invalid(let pageErrors) = error else { throw error }
-            errors += pageErrors
-        }
+    /// The page and the filters, or one `AppError.invalid` naming every bad parameter,
+    /// unknown ones included.
+    static func read(_ query: inout QueryInput) throws(AppError) -> (Page, AuditFilter) {
+        let page = query.page()
         var filter = AuditFilter()
-        if let actor = query["actor"] {
-            filter.apiKeyID = Int64(actor).flatMap { $0 > 0 ? $0 : nil }
-            if filter.apiKeyID == nil { fail("actor", "must be an API key id (the key's `id`, a positive integer)") }
-        }
-        if let resource = query["resource"] {
+        filter.apiKeyID = query.id("actor", of: "an API key's")
+        if let resource = query.string("resource") {
             // `member` or `member:42`
             let parts = resource.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             if parts[0].isEmpty || !parts[0].utf8.allSatisfy({ (0x61...0x7A).contains($0) || $0 == UInt8(ascii: "_") })
                 || parts.count > 1 && parts[1].isEmpty {
-                fail("resource", "must be a resource type such as member, or a type and id such as member:42")
+                query.fail("resource", code: "invalid_format",
+                           message: "must be a resource type such as member, or a type and id such as member:42")
             } else {
                 filter.resourceType = parts[0]
                 filter.resourceID = parts.count > 1 ? parts[1] : nil
             }
         }
         let message = "must be a real date written YYYY-MM-DD or a UTC time written YYYY-MM-DDTHH:MM:SSZ"
-        if let text = query["from"] {
+        if let text = query.string("from") {
             filter.from = bound(text).map { $0.start }
-            if filter.from == nil { fail("from", message) }
+            if filter.from == nil { query.fail("from", code: "invalid_format", message: message) }
         }
-        if let text = query["to"] {
+        if let text = query.string("to") {
             // A date includes its whole day; 9999-12-31 leaves no bound at all.
-            if let bound = bound(text) { filter.before = bound.end } else { fail("to", message) }
+            if let bound = bound(text) { filter.before = bound.end } else { query.fail("to", code: "invalid_format", message: message) }
         }
         if let from = filter.from, let before = filter.before, before <= from {
-            fail("to", "must be after from (a date includes its whole day)", code: "out_of_range")
+            query.fail("to", code: "out_of_range", message: "must be after from (a date includes its whole day)")
         }
-        guard errors.isEmpty, let page else { throw .invalid(errors) }
+        try query.finish()
         return (page, filter)
     }
 
