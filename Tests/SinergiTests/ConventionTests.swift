@@ -120,7 +120,7 @@ import Testing
 
             // A key whose first request is still running (its row taken, no answer stored yet).
             let request = Request(method: .post, path: "/v1/members", body: Array(body.utf8))
-            let hash = IdempotencyStore.hash(request)
+            let hash = IdempotencyStore.hash(request, protection: application.protection)
             let apiKeyID = try #require(try application.database.readSync { connection in
                 try connection.fetchOne("SELECT id FROM api_keys WHERE name = 'officer'") { $0.int64(at: 0) }
             })
@@ -220,6 +220,45 @@ import Testing
                 "PATCH", "/v1/members/\(id)", headers: members.auth.merging(["If-Match": "*"]) { $1 },
                 body: Array(#"{"nik":"3507011010810002","adress":"Jl. Kawi"}"#.utf8))
             #expect(Set(try MemberFixtures.errorCodes(patch)) == ["nik:read_only", "adress:unknown_field"])
+        }
+    }
+
+    @Test("routes that take no query refuse one; a PATCH of a member names bad fields and broken rules together")
+    func queriesAndPatchRules() async throws {
+        try await MemberTests.withRegistry { _, _, members in
+            let id = try members.create(nik: MemberFixtures.nik(serial: 1))
+            let single = try members.client.request("GET", "/v1/members/\(id)?fields=nik", headers: members.auth)
+            #expect(try MemberFixtures.errorCodes(single) == ["fields:unknown_parameter"])
+            let patch = try members.client.request(
+                "PATCH", "/v1/members/\(id)", headers: members.auth.merging(["If-Match": "\"0\""]) { $1 },
+                body: Array(#"{"phone":"x","class":2}"#.utf8))
+            #expect(Set(try MemberFixtures.errorCodes(patch)) == ["phone:invalid_format", "class:class_change_too_early"])
+        }
+    }
+
+    @Test("an organization's ETag changes when its children do; a replayed registration is audited")
+    func derivedETagsAndReplayAudit() async throws {
+        try await MemberTests.withRegistry { application, port, members in
+            let root = try MemberFixtures.object(try members.client.request(
+                "POST", "/v1/organizations", headers: members.auth, body: Array(Self.organization.utf8)))["id"] as? Int
+            let path = "/v1/organizations/\(try #require(root))"
+            let before = try members.client.request("GET", path, headers: members.auth).header("ETag")
+            let child = #"{"name":"LAZISNU","kind":"ormas_body","region_code":"3507","parent_id":\#(try #require(root))}"#
+            _ = try members.client.request("POST", "/v1/organizations", headers: members.auth, body: Array(child.utf8))
+            let after = try members.client.request("GET", path, headers: members.auth).header("ETag")
+            #expect(before != nil && after != nil && before != after)
+            let stale = try members.client.request(
+                "PATCH", path, headers: members.auth.merging(["If-Match": try #require(before)]) { $1 }, body: Array(#"{"name":"x"}"#.utf8))
+            #expect(stale.status == 412)
+
+            let key = try #require(members.auth["Authorization"]).replacingOccurrences(of: "Bearer ", with: "")
+            let body = String(decoding: MemberFixtures.body(nik: MemberFixtures.nik(serial: 2)), as: UTF8.self)
+            _ = try Self.post(port, "/v1/members", key: key, idempotencyKey: "audited", body: body)
+            _ = try Self.post(port, "/v1/members", key: key, idempotencyKey: "audited", body: body)
+            let admin = try application.issueKey(role: .admin, name: "admin")
+            let audit = try members.client.request("GET", "/v1/audit?resource=response", headers: ["Authorization": "Bearer \(admin)"])
+            let records = try MemberFixtures.object(audit)["data"] as? [[String: Any]] ?? []
+            #expect(records.map { "\($0["action"] ?? "") \($0["resource_id"] ?? "")" } == ["replay /v1/members"])
         }
     }
 

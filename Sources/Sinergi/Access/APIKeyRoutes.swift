@@ -1,4 +1,3 @@
-internal import Crypto
 internal import HTTPServer
 
 /// `POST/GET /v1/api-keys`, `GET/DELETE /v1/api-keys/{id}`: for admins.
@@ -37,12 +36,9 @@ struct APIKeyRoutes: Sendable {
             }
             var json = JSONWriter()
             Self.representation.write(key, for: context.principal, into: &json)
-            var response = Response.json(json.bytes)
             // No version column: the tag is a digest of the representation, which changes with
             // last_used_at and revoked_at.
-            let digest = SHA256.hash(json.bytes).prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            response.headers.add("ETag", "\"\(String(digest, radix: 36))\"")
-            return response
+            return Response.json(json.bytes).withDigestETag
         }
         router.add(.delete, "/v1/api-keys/{id}", roles: .adminOnly) { request, context in
             guard let id = request.parameters["id"].flatMap(Int64.init) else { throw AppError.notFound }

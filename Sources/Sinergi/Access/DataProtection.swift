@@ -39,6 +39,11 @@ public struct DataProtection: Sendable {
         try AES256GCM.open(box, key: encryptionKey)
     }
 
+    /// HMAC of bytes under the index key, for digests of requests that may hold personal data.
+    public func digest(_ bytes: [UInt8]) -> [UInt8] {
+        HMAC.sha256(key: indexKey, message: bytes)
+    }
+
     /// HMAC of a normalised value, for uniqueness and exact lookup.
     public func blindIndex(_ normalizedValue: String) -> [UInt8] {
         HMAC.sha256(key: indexKey, message: Array(normalizedValue.utf8))

@@ -9,26 +9,33 @@ struct APIRouter {
     private(set) var entries: [RouteAccess] = []
     let access: Access
     let idempotency: IdempotencyStore
+    /// Records replays of answers that hold personal data, as the first answer was recorded.
+    let audit: AuditLog
     let clock: ServiceClock
 
-    init(router: Router, access: Access, idempotency: IdempotencyStore, clock: ServiceClock) {
+    init(router: Router, access: Access, idempotency: IdempotencyStore, audit: AuditLog, clock: ServiceClock) {
         self.router = router
         self.access = access
         self.idempotency = idempotency
+        self.audit = audit
         self.clock = clock
     }
 
     /// Registers `handler` for callers of `roles`. `formats` are the media types it answers
     /// with (lists and reports add CSV); the handler reads the chosen one as `context.format`.
+    /// A route that takes no query parameters (`readsQuery`, by default only lists do) answers
+    /// any with a 422 naming them; one that does reads them with `QueryInput`, which does the same.
     mutating func add(
         _ method: HTTPMethod, _ pattern: String, roles: Set<Role>, personalData: Bool = false,
-        formats: [ResponseFormat] = [.json], maxBodyBytes: Int? = nil,
+        formats: [ResponseFormat] = [.json], readsQuery: Bool? = nil, maxBodyBytes: Int? = nil,
         handler: @escaping @Sendable (Request, RequestContext) async throws -> Response
     ) {
         entries.append(RouteAccess(method: method, pattern: pattern, roles: roles, personalData: personalData, formats: formats))
-        let (access, idempotency, clock) = (access, idempotency, clock)
+        let (access, idempotency, audit, clock) = (access, idempotency, audit, clock)
+        let readsQuery = readsQuery ?? formats.contains(.csv)
         router.add(method, pattern, maxBodyBytes: maxBodyBytes) { request in
             let principal = try await access.authorize(request, roles: roles)
+            if !readsQuery { try QueryInput(request).finish() }
             guard let format = ResponseFormat.negotiate(request.headers["Accept"], offered: formats) else {
                 throw AppError.notAcceptable(offered: formats.map(\.rawValue))
             }
@@ -44,7 +51,11 @@ struct APIRouter {
                 }
             }
             if method == .post, let key = request.headers["Idempotency-Key"] {
-                return try await idempotency.respond(to: request, key: key, context: context, handler: run)
+                let response = try await idempotency.respond(to: request, key: key, context: context, handler: run)
+                if personalData, response.headers["Idempotent-Replayed"] != nil {
+                    try await audit.record(context.audit("replay", "response", pattern))
+                }
+                return response
             }
             return try await run()
         }

@@ -86,7 +86,7 @@ public final class Application: Sendable {
             router: operations, access: access,
             idempotency: IdempotencyStore(
                 database: database, protection: protection, retention: config.idempotencyRetentionHours * 3600),
-            clock: clock)
+            audit: audit, clock: clock)
         APIKeyRoutes(service: APIKeyService(store: store, protection: protection)).register(on: &router)
         AuditRoutes(service: AuditService(store: store)).register(on: &router)
         RegionRoutes(service: RegionService(store: store)).register(on: &router)

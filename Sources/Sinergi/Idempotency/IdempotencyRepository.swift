@@ -12,23 +12,20 @@ enum IdempotencyRepository {
     }
 
     /// Takes `key` for a request that is about to run: inserts it as running, or takes over
-    /// a row older than `expiredBefore` (a day old: the key is free again) or a running row
-    /// older than `abandonedBefore` (its process died). True when this request now owns the
-    /// key; one statement, so two racing requests cannot both own it.
+    /// a row created before `expiredBefore` (the key is free again). True when this request
+    /// now owns the key; one statement, so two racing requests cannot both own it.
     static func claim(
-        apiKeyID: Int64, key: String, requestHash: [UInt8], now: Int, expiredBefore: Int, abandonedBefore: Int,
-        in connection: Connection
+        apiKeyID: Int64, key: String, requestHash: [UInt8], now: Int, expiredBefore: Int, in connection: Connection
     ) throws -> Bool {
         try connection.fetchOne("""
             INSERT INTO idempotency_keys (api_key_id, key, request_hash, state, created_at) VALUES (?, ?, ?, 'running', ?)
             ON CONFLICT (api_key_id, key) DO UPDATE SET
                 request_hash = excluded.request_hash, state = 'running', status = NULL, headers = NULL, body_sealed = NULL,
                 created_at = excluded.created_at
-            WHERE idempotency_keys.created_at < ? OR (idempotency_keys.state = 'running' AND idempotency_keys.created_at < ?)
+            WHERE idempotency_keys.created_at < ?
             RETURNING 1
             """,
-            [.integer(apiKeyID), .text(key), .blob(requestHash), .integer(Int64(now)), .integer(Int64(expiredBefore)),
-             .integer(Int64(abandonedBefore))],
+            [.integer(apiKeyID), .text(key), .blob(requestHash), .integer(Int64(now)), .integer(Int64(expiredBefore))],
             map: { _ in true }) ?? false
     }
 

@@ -8,15 +8,14 @@ internal import SQLite
 /// and a retry while the first still runs is 409.
 ///
 /// The key is taken in one transaction and the response stored in another, around the
-/// handler's own: a process that dies in between leaves the key running, and it is taken
-/// over after `abandonAfter` seconds.
+/// handler's own. A key whose request never stored its answer (the process died, or the
+/// last write failed) stays running until it expires: the handler may have committed, so
+/// running it again could do its work twice; such a retry is 409 and needs a new key.
 public struct IdempotencyStore: Sendable {
     let database: DatabasePool
     let protection: DataProtection
     /// How long a key and its response are kept (24 h by default).
     let retention: Int
-    /// How long a running key may go unanswered before another request may take it.
-    let abandonAfter = 300
 
     /// Runs `handler` under `key`, or answers as the first request under it did.
     func respond(
@@ -28,14 +27,13 @@ public struct IdempotencyStore: Sendable {
                 field: "Idempotency-Key", code: "invalid_format", message: "must be 1 to 255 visible ASCII characters")])
         }
         let apiKeyID = context.principal.apiKeyID
-        let hash = Self.hash(request)
+        let hash = Self.hash(request, protection: protection)
         let now = context.clock.epochSeconds
-        let (retention, abandonAfter) = (retention, abandonAfter)
+        let retention = retention
         let claimed = try await database.write { connection in
             try IdempotencyRepository.purge(expiredBefore: now - retention, in: connection)
             return try IdempotencyRepository.claim(
-                apiKeyID: apiKeyID, key: key, requestHash: hash, now: now, expiredBefore: now - retention,
-                abandonedBefore: now - abandonAfter, in: connection)
+                apiKeyID: apiKeyID, key: key, requestHash: hash, now: now, expiredBefore: now - retention, in: connection)
         }
         guard claimed else { return try await replay(apiKeyID: apiKeyID, key: key, hash: hash) }
 
@@ -79,14 +77,15 @@ public struct IdempotencyStore: Sendable {
         return Response(status: HTTPStatus(record.status), headers: headers, body: try protection.open(bytes: record.sealedBody))
     }
 
-    /// SHA-256 of method, path, query and body, each length-prefixed so no two requests
-    /// share an encoding.
-    public static func hash(_ request: Request) -> [UInt8] {
+    /// A keyed digest (HMAC-SHA256 under the data key's index key) of method, path, query and
+    /// body, each length-prefixed so no two requests share an encoding. Keyed, because a body
+    /// can be a NIK and little else: a plain hash could be reversed by trying every NIK.
+    public static func hash(_ request: Request, protection: DataProtection) -> [UInt8] {
         var bytes: [UInt8] = []
         for part in [Array(request.method.rawValue.utf8), Array(request.path.utf8), Array((request.query ?? "").utf8), request.body] {
             bytes.append(contentsOf: "\(part.count):".utf8)
             bytes.append(contentsOf: part)
         }
-        return SHA256.hash(bytes)
+        return protection.digest(bytes)
     }
 }

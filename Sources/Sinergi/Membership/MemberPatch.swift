@@ -8,6 +8,8 @@ struct MemberPatch: Sendable {
     var cardNo: String??
     var memberClass: Int?
     var facilityID: Int64?
+    /// Problems of form found while reading; the service adds the rules' and throws them together.
+    var errors: [FieldError] = []
 
     init() {}
 
@@ -26,5 +28,6 @@ struct MemberPatch: Sendable {
         for field in ["class", "facility_id", "full_name"] where input.isNull(field) {
             input.fail(field, code: "required", message: "cannot be cleared")
         }
+        errors = input.errors
     }
 }

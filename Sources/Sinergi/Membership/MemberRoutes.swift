@@ -67,7 +67,8 @@ struct MemberRoutes: Sendable {
             let page = query.page()
             let filter = MemberFilter(&query)
             try query.finish()
-            if context.format == .csv { try await service.recordExport(context) }
+            // A HEAD reads no rows, so it exports nothing to record.
+            if context.format == .csv, request.method != .head { try await service.recordExport(context) }
             return try await Self.listing.response(page: page, context: context, name: "members") { page in
                 context.format == .csv
                     ? try await service.listUnaudited(filter, page: page, context)
@@ -86,7 +87,6 @@ struct MemberRoutes: Sendable {
             guard let id = request.parameters["id"].flatMap(Int64.init) else { throw AppError.notFound }
             var input = try JSONInput(request)
             let patch = MemberPatch(&input)
-            try input.finish()
             let member = try await service.update(id, with: patch, ifMatch: request.headers["If-Match"] ?? "", context)
             return Self.response(member, for: context, warnings: nil, status: .ok)
         }
@@ -135,7 +135,7 @@ struct MemberRoutes: Sendable {
             members.forEach { Self.representation.write($0, for: context.principal, into: &json) }
             json.endArray()
             json.endObject()
-            return Response.json(json.bytes).notStored
+            return Response.json(json.bytes).withDigestETag.notStored
         }
 
         BulkVerificationRoute(service: service).register(on: &router)

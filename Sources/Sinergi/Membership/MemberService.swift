@@ -45,9 +45,12 @@ public struct MemberService: Sendable {
             if member.segment == .pbpu,
                let familyClass = try repository.familyClass(member.familyCardNo, excluding: nil, in: connection),
                familyClass != member.memberClass {
+                // The card's other members may lie outside a partner's scope: it learns that the
+                // class differs, not which class the card holds.
+                let which = principal.seesAll ? "in class \(familyClass)" : "in another class"
                 throw AppError.invalid([.init(
                     field: "class", code: "family_class_mismatch",
-                    message: "PBPU members of this family card are in class \(familyClass); a PBPU family shares one class")])
+                    message: "PBPU members of this family card are \(which); a PBPU family shares one class")])
             }
             let (status, activeFrom) = MemberStatus.initial(for: member.segment, registeredOn: today)
             guard let created = try repository.insert(
@@ -188,12 +191,13 @@ public struct MemberService: Sendable {
         let repository = repository
         return try await store.groupedWrite { connection in
             guard let current = try repository.find(id, scope: scope, today: today, in: connection) else { throw AppError.notFound }
-            if !IfMatch.matches(ifMatch, etag: current.etag) { throw AppError.preconditionFailed }
             if current.status == .deactivated {
                 throw AppError.conflict("Member \(id) is deactivated; a deactivated record does not change.")
             }
             var changes: [MemberHistoryEntry] = []
-            var errors: [FieldError] = []
+            // The body's problems and the rules' in one answer; a stale ETag matters only for a
+            // change that is valid.
+            var errors = change.errors
             var classSince = current.classSince
             if let newClass = change.memberClass, newClass != current.memberClass {
                 let earliest = (CalendarDate(current.classSince) ?? today).adding(months: Self.monthsBeforeClassChange)
@@ -222,6 +226,7 @@ public struct MemberService: Sendable {
                 }
             }
             if !errors.isEmpty { throw AppError.invalid(errors) }
+            if !IfMatch.matches(ifMatch, etag: current.etag) { throw AppError.preconditionFailed }
             let cardNo = change.cardNo ?? current.cardNo
             if let cardNo, cardNo != current.cardNo,
                let holder = try repository.holder(ofCard: cardNo, scope: scope, today: today, in: connection) {

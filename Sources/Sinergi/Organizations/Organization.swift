@@ -10,8 +10,20 @@ public struct Organization: Sendable, Equatable {
     public let createdAt: String
     public let updatedAt: String
 
-    /// The strong ETag of this version.
-    public var etag: String { "\"\(version)\"" }
+    /// The strong ETag of this version shown with `children`, which change (added, moved,
+    /// renamed) without a new version of this row: FNV-1a over their ids and versions.
+    public func etag(children: [Organization]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for child in children {
+            for value in [child.id, child.version] {
+                for byte in 0..<8 {
+                    hash ^= UInt64(truncatingIfNeeded: value >> (8 * byte)) & 0xFF
+                    hash = hash &* 0x100_0000_01b3
+                }
+            }
+        }
+        return "\"\(version).\(String(hash, radix: 36))\""
+    }
 }
 
 /// Kinds of organization (API.md).

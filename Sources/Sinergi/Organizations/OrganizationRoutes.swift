@@ -62,7 +62,7 @@ struct OrganizationRoutes: Sendable {
         json.endArray()
         json.endObject()
         var response = Response.json(json.bytes, status: status)
-        response.headers.add("ETag", organization.etag)
+        response.headers.add("ETag", organization.etag(children: children))
         return response
     }
 }

@@ -61,7 +61,8 @@ public struct OrganizationService: Sendable {
             }
             // The body's own errors come first: a stale ETag matters only for a valid change.
             if !errors.isEmpty { throw AppError.invalid(errors) }
-            if !IfMatch.matches(ifMatch, etag: current.etag) { throw AppError.preconditionFailed }
+            let currentChildren = try OrganizationRepository.children(of: id, scope: scope, in: connection)
+            if !IfMatch.matches(ifMatch, etag: current.etag(children: currentChildren)) { throw AppError.preconditionFailed }
             guard let updated = try OrganizationRepository.update(
                 id, version: current.version, name: patch.name ?? current.name, kind: patch.kind ?? current.kind,
                 parentID: parentID, regionCode: patch.regionCode?.digits ?? current.regionCode, now: context.now,

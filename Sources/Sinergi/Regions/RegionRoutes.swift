@@ -80,6 +80,7 @@ struct RegionRoutes: Sendable {
         }
         json.endArray()
         json.endObject()
-        return .json(json.bytes)
+        // The population figures change without a version of the region: a digest follows them.
+        return Response.json(json.bytes).withDigestETag
     }
 }
