@@ -204,8 +204,6 @@ public struct JSONInput: Sendable {
         }
     }
 
-    /// Records a problem (`unknown_field`) for every field of the object not in `allowed`,
-    /// in name order: API.md's conventions make unknown fields a 422, not something ignored.
     /// Adds a nested reader's problems to this one's.
     public mutating func absorb(_ nested: JSONInput) {
         recorded.append(contentsOf: nested.errors)

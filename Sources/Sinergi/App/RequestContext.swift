@@ -1,5 +1,6 @@
 /// What every service call needs to know about the request it serves, built once by
-/// `Access.authorize`: who asks, what they may see, which request this is, and the time.
+/// `APIRouter` after `Access.authorize`: who asks, what they may see, which request this is,
+/// and the time.
 public struct RequestContext: Sendable {
     public let principal: Principal
     /// The organization subtree the caller sees (everything for staff).
