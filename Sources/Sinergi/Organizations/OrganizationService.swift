@@ -61,15 +61,16 @@ public struct OrganizationService: Sendable {
             }
             // The body's own errors come first: a stale ETag matters only for a valid change.
             if !errors.isEmpty { throw AppError.invalid(errors) }
-            let currentChildren = try OrganizationRepository.children(of: id, scope: scope, in: connection)
-            if !IfMatch.matches(ifMatch, etag: current.etag(children: currentChildren)) { throw AppError.preconditionFailed }
+            // Changing this row leaves its children's rows as they are: they are read once.
+            let children = try OrganizationRepository.children(of: id, scope: scope, in: connection)
+            if !IfMatch.matches(ifMatch, etag: current.etag(children: children)) { throw AppError.preconditionFailed }
             guard let updated = try OrganizationRepository.update(
                 id, version: current.version, name: patch.name ?? current.name, kind: patch.kind ?? current.kind,
                 parentID: parentID, regionCode: patch.regionCode?.digits ?? current.regionCode, now: context.now,
                 in: connection)
             else { throw AppError.preconditionFailed }
             try AuditLog.insert(context.audit("update", "organization", id: id), into: connection)
-            return (updated, try OrganizationRepository.children(of: id, scope: scope, in: connection))
+            return (updated, children)
         }
     }
 
