@@ -172,11 +172,7 @@ public final class DatabasePool: Sendable {
     /// a reader thread and back, but blocks the caller while SQLite works, so a query that
     /// may scan belongs in `read(_:)`. Throws `SQLITE_MISUSE` after `close()`.
     public func readHere<T>(_ body: (Connection) throws -> T) throws -> T {
-        guard isOpen else { throw SQLiteError.misuse("database pool is closed") }
-        let connection = try ThreadReaders.connection(for: self) {
-            try Self.openReader(path: path, busyTimeout: busyTimeout)
-        }
-        return try connection.read(body)
+        try lookupHere { connection in try connection.read(body) }
     }
 
     /// `readHere` for a closure that runs one statement: SQLite's implicit transaction around
