@@ -53,20 +53,7 @@ import Testing
         // Long: the server must stop because the stream ended, not because time ran out.
         configuration.shutdownGracePeriod = .seconds(60)
         var router = Router()
-        router.get("/export") { _ in
-            let calls = Counter()
-            return Response(status: .ok) {
-                switch calls.next() {
-                case 1: return Array("first ".utf8)
-                case 2:
-                    // Asked for the second piece: the head and the first piece are out.
-                    waiting.open()
-                    await release.wait()
-                    return Array("second".utf8)
-                default: return nil
-                }
-            }
-        }
+        router.get("/export") { _ in pausedStream(waiting: waiting, release: release) }
         let server = Server(configuration: configuration, router: router, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         let port = try server.start()
         let client = try RawClient(port: port)

@@ -205,20 +205,7 @@ import Testing
         let waiting = Gate()
         let release = Gate()
         try await withTestServer(observers: [observer], routes: { router in
-            router.get("/slow") { _ in
-                let calls = Counter()
-                return Response(status: .ok) {
-                    switch calls.next() {
-                    case 1: return Array("first ".utf8)
-                    case 2:
-                        // Asked for the second piece: the head and the first are out.
-                        waiting.open()
-                        await release.wait()
-                        return Array("second".utf8)
-                    default: return nil
-                    }
-                }
-            }
+            router.get("/slow") { _ in pausedStream(waiting: waiting, release: release) }
         }) { _, port in
             let client = try RawClient(port: port)
             try client.send("GET /slow HTTP/1.1\r\nHost: t\r\n\r\n")

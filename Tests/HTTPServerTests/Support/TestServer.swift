@@ -60,6 +60,22 @@ final class Gate: Sendable {
     }
 }
 
+/// A streamed body of "first " and "second" that, asked for its second piece (the head and
+/// the first piece are out by then), opens `waiting` and holds until `release` opens.
+func pausedStream(waiting: Gate, release: Gate) -> Response {
+    let calls = Counter()
+    return Response(status: .ok) {
+        switch calls.next() {
+        case 1: return Array("first ".utf8)
+        case 2:
+            waiting.open()
+            await release.wait()
+            return Array("second".utf8)
+        default: return nil
+        }
+    }
+}
+
 /// Records what the server reports, for assertions.
 final class RecordingObserver: ServerObserver {
     private let records = Mutex<[AccessRecord]>([])
