@@ -200,7 +200,7 @@ import Testing
     ])
     func sexMismatch(text: String, recorded: Sex) throws {
         let warnings = try Self.nik(text).warnings(recordedBirthDate: nil, recordedSex: recorded, regionExists: Self.everyRegionExists)
-        #expect(warnings == [NIKWarning(field: "sex", code: "sex_mismatch", message: warnings.first?.message ?? "")])
+        #expect(warnings == [FieldError(field: "sex", code: "sex_mismatch", message: warnings.first?.message ?? "")])
     }
 
     @Test("a region code missing from the list warns at its highest unknown level", arguments: [

@@ -215,13 +215,13 @@ struct MemberRoutes: Sendable {
 
     // MARK: - Output
 
-    static func response(_ member: Member, for context: RequestContext, warnings: [NIKWarning]?, status: HTTPStatus) -> Response {
+    static func response(_ member: Member, for context: RequestContext, warnings: [FieldError]?, status: HTTPStatus) -> Response {
         var json = JSONWriter()
         json.beginObject()
         representation.writeFields(of: member, for: context.principal, into: &json)
         if let warnings {
             json.key("warnings")
-            Problem.FieldError.write(warnings.map { .init(field: $0.field, code: $0.code, message: $0.message) }, into: &json)
+            Problem.FieldError.write(warnings.map(\.problemField), into: &json)
         }
         json.endObject()
         var response = Response.json(json.bytes, status: status)

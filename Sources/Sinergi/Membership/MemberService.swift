@@ -23,7 +23,7 @@ public struct MemberService: Sendable {
 
     /// Registers a member; several requests' registrations share one commit, and this returns
     /// only once its own is durable. The warnings are disagreements that are not refusals.
-    func register(_ draft: NewMember, _ context: RequestContext) async throws -> (Member, [NIKWarning]) {
+    func register(_ draft: NewMember, _ context: RequestContext) async throws -> (Member, [FieldError]) {
         let (scope, principal, today, now) = (context.scope, context.principal, context.today, context.now)
         var draft = draft
         // A partner registers for its own organization unless it names one below it.
@@ -37,7 +37,8 @@ public struct MemberService: Sendable {
         // and the encryption. The writer, which every registration waits for, does only the
         // family rule, the insert and the history.
         let warnings = try store.lookup { connection in
-            try Self.checkReferences(member.references, scope: scope, in: connection)
+            let errors = try Self.referenceErrors(member.references, scope: scope, in: connection)
+            if !errors.isEmpty { throw AppError.invalid(errors) }
             return try Self.warnings(for: member, in: connection)
         }
         let sealed = repository.seal(member)
@@ -73,7 +74,7 @@ public struct MemberService: Sendable {
     }
 
     /// The NIK against the record and the region list: warnings, never refusals.
-    static func warnings(for member: NewMember, in connection: Connection) throws -> [NIKWarning] {
+    static func warnings(for member: NewMember, in connection: Connection) throws -> [FieldError] {
         var known: [String: Bool] = [:]
         for code in [member.nik.provinceCode, member.nik.regencyCode, member.nik.districtCode] {
             known[code] = try RegionCode(code).map { try RegionRepository.level(of: $0, in: connection) != nil } ?? false
@@ -88,18 +89,13 @@ public struct MemberService: Sendable {
     /// names the bad fields and the references that do not exist together.
     func referenceErrors(_ references: MemberReferences, _ context: RequestContext) throws -> [FieldError] {
         let scope = context.scope
-        return try store.lookup { connection in
-            do {
-                try Self.checkReferences(references, scope: scope, in: connection)
-                return []
-            } catch AppError.invalid(let errors) {
-                return errors
-            }
-        }
+        return try store.lookup { connection in try Self.referenceErrors(references, scope: scope, in: connection) }
     }
 
     // References that do not exist, or lie outside a partner's scope, are field errors, together.
-    private static func checkReferences(_ member: MemberReferences, scope: Scope, in connection: Connection) throws {
+    private static func referenceErrors(
+        _ member: MemberReferences, scope: Scope, in connection: Connection
+    ) throws -> [FieldError] {
         var errors: [FieldError] = []
         if let region = member.regionCode, try RegionRepository.level(of: region, in: connection) == nil {
             errors.append(.init(field: "region_code", code: "not_found", message: "is not a Kemendagri region code"))
@@ -119,7 +115,7 @@ public struct MemberService: Sendable {
         if member.registeredVia.cadreID != nil {
             errors.append(.init(field: "registered_via.cadre_id", code: "not_found", message: "no cadre you may see has this id"))
         }
-        if !errors.isEmpty { throw AppError.invalid(errors) }
+        return errors
     }
 
     // MARK: - Reads

@@ -83,34 +83,34 @@ public struct NIK: Sendable, Hashable, CustomStringConvertible, CustomReflectabl
         recordedBirthDate: (year: Int, month: Int, day: Int)?,
         recordedSex: Sex?,
         regionExists: (String) -> Bool
-    ) -> [NIKWarning] {
-        var warnings: [NIKWarning] = []
+    ) -> [FieldError] {
+        var warnings: [FieldError] = []
         if let recorded = recordedBirthDate,
            recorded.day != birthDay || recorded.month != birthMonth
             || (recorded.year % 100 + 100) % 100 != birthYearTwoDigits {
-            warnings.append(NIKWarning(
+            warnings.append(FieldError(
                 field: "birth_date", code: "birth_date_mismatch",
                 message: "The birth date differs from the one encoded in the NIK."
             ))
         }
         if let recordedSex, recordedSex != sexFromNIK {
-            warnings.append(NIKWarning(
+            warnings.append(FieldError(
                 field: "sex", code: "sex_mismatch",
                 message: "The sex differs from the one encoded in the NIK's day of birth."
             ))
         }
         if !regionExists(provinceCode) {
-            warnings.append(NIKWarning(
+            warnings.append(FieldError(
                 field: "nik", code: "unknown_province",
                 message: "The NIK's province code is not in the current Kemendagri list."
             ))
         } else if !regionExists(regencyCode) {
-            warnings.append(NIKWarning(
+            warnings.append(FieldError(
                 field: "nik", code: "unknown_regency",
                 message: "The NIK's regency code is not in the current Kemendagri list; it may predate a split."
             ))
         } else if !regionExists(districtCode) {
-            warnings.append(NIKWarning(
+            warnings.append(FieldError(
                 field: "nik", code: "unknown_district",
                 message: "The NIK's district code is not in the current Kemendagri list; it may predate a split."
             ))
@@ -203,21 +203,4 @@ public enum Sex: String, Sendable, CaseIterable {
     case male = "M"
     /// Perempuan: 40 is added to the NIK's day of birth.
     case female = "F"
-}
-
-/// A disagreement about a NIK that is reported with the record, never refused.
-public struct NIKWarning: Sendable, Equatable {
-    /// The input field it concerns: `nik`, `birth_date` or `sex`.
-    public var field: String
-    /// A stable code: `birth_date_mismatch`, `sex_mismatch`, `unknown_province`, `unknown_regency`, `unknown_district`.
-    public var code: String
-    /// A sentence for people; never repeats the NIK or the recorded values.
-    public var message: String
-
-    /// A warning with these parts.
-    public init(field: String, code: String, message: String) {
-        self.field = field
-        self.code = code
-        self.message = message
-    }
 }
