@@ -300,7 +300,7 @@ import Testing
         }
     }
 
-    @Test("a key id that is not well formed is refused without a database read; a well-formed one needs the database")
+    @Test("a key id that is not well formed is refused without a database read; an unknown well-formed one needs the database")
     func malformedKeyIDsReadNothing() async throws {
         try await withTestApplication { application, port in
             let admin = try application.issueKey(role: .admin, name: "a")
@@ -318,7 +318,6 @@ import Testing
             #expect(try client.request("GET", "/v1/api-keys", headers: signed).status == 401)
             let unknown = try client.request("GET", "/v1/api-keys", headers: ["Authorization": "Bearer snrg_abcdefgh_\(secret)"])
             #expect(unknown.status == 503)
-            #expect(try client.request("GET", "/v1/api-keys", headers: ["Authorization": "Bearer \(admin)"]).status == 503)
         }
     }
 

@@ -5,6 +5,8 @@ internal import SQLite
 struct APIKeyService: Sendable {
     let store: Store
     let protection: DataProtection
+    /// Told of every key made or revoked, after the commit and before the answer.
+    let changes: KeyChangeSignal
 
     /// What a new key is asked to be; a field is nil when it was missing or malformed (and its
     /// problem recorded by the reader).
@@ -41,6 +43,7 @@ struct APIKeyService: Sendable {
             try AuditLog.insert(entry, into: connection)
             return key
         }
+        changes.signal()
         return Created(key: key, text: token.text)
     }
 
@@ -68,6 +71,7 @@ struct APIKeyService: Sendable {
                 clientCertificateSHA256: clientCertificateSHA256, now: Timestamp.now())
             try AuditLog.insert(AuditEntry(systemAction: "create", resourceType: "api_key", resourceID: String(key.id)), into: connection)
         }
+        changes.signal()
         return token.text
     }
 
@@ -91,6 +95,7 @@ struct APIKeyService: Sendable {
             guard try APIKeyRepository.revoke(connection, id: id, now: Timestamp.now()) else { throw AppError.notFound }
             try AuditLog.insert(entry, into: connection)
         }
+        changes.signal()
     }
 
     /// `problems` and those of the rules: a partner key needs an organization that exists,

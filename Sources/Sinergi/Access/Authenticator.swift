@@ -8,22 +8,34 @@ internal import Synchronization
 /// Turns a request's credentials into a `Principal`: `Authorization: Bearer snrg_…`, or the
 /// BPJS bridging signature (`X-Cons-Id`, `X-Timestamp`, `X-Signature`) for keys that allow it.
 ///
-/// Every check reads the key's row: one lookup by `key_id` (a unique index) on the calling
-/// event loop's own read connection. No copy of the keys is kept, so a key created or revoked
-/// by any process sharing the database counts from the next request of every process.
+/// A key's row is read once (by `key_id`, a unique index, on the calling event loop's own read
+/// connection) and kept while `changes` says no key changed, so a key created or revoked by any
+/// process sharing the database counts from the next request of every process. A kept key is
+/// read again after `recheckSeconds` anyway, for changes made behind sinergi's back (an
+/// `UPDATE` in the sqlite3 shell). Keys that are not found are never kept: they cost a lookup.
 public final class Authenticator: Sendable {
     private let database: DatabasePool
     private let protection: DataProtection
+    private let changes: KeyChangeSignal
     private let logger: Logger
+    private struct Kept {
+        var stamp: KeyChangeSignal.Stamp?
+        var keys: [String: (key: StoredKey, readAt: Double)] = [:]
+    }
+    private let kept = Mutex(Kept())
     // Monotonic second a key's last_used_at was last written: written at most once a minute.
     private let touched = Mutex<[Int64: Int]>([:])
 
     /// Signed requests more than this many seconds from our clock are refused.
     static let signatureWindowSeconds = 300
+    /// How long a kept key is trusted without the signal: the bound on a change made outside
+    /// sinergi, not on one made through it.
+    static let recheckSeconds = 5.0
 
-    init(database: DatabasePool, protection: DataProtection, logger: Logger) {
+    init(database: DatabasePool, protection: DataProtection, changes: KeyChangeSignal, logger: Logger) {
         self.database = database
         self.protection = protection
+        self.changes = changes
         self.logger = logger
     }
 
@@ -70,13 +82,32 @@ public final class Authenticator: Sendable {
     /// before any read, so garbage costs no database work.
     private func key(_ keyID: String) throws(AppError) -> StoredKey? {
         guard APIKeyToken.isKeyID(keyID) else { return nil }
+        // The stamp before the read: a change committed after it shows as a new stamp next time.
+        let stamp = changes.stamp()
+        let now = ProcessInfo.processInfo.systemUptime
+        let hit: StoredKey? = kept.withLock { kept in
+            guard let stamp, kept.stamp == stamp else {
+                kept = Kept(stamp: stamp)
+                return nil
+            }
+            guard let entry = kept.keys[keyID], now - entry.readAt < Self.recheckSeconds else { return nil }
+            return entry.key
+        }
+        if let hit { return hit }
+        let key: StoredKey?
         do {
             // A unique-index lookup: on this thread, which saves two hand-offs (see `readHere`).
-            return try database.lookupHere { connection in try APIKeyRepository.usable(connection, keyID: keyID) }
+            key = try database.lookupHere { connection in try APIKeyRepository.usable(connection, keyID: keyID) }
         } catch {
             logger.error("cannot read api keys", metadata: ["reason": "\(error)"])
             throw .unavailable("API keys cannot be checked just now.")
         }
+        if let key, let stamp {
+            kept.withLock { kept in
+                if kept.stamp == stamp { kept.keys[keyID] = (key, now) }
+            }
+        }
+        return key
     }
 
     // base64(HMAC-SHA256(secret, cons_id + "&" + timestamp)), as BPJS Kesehatan's bridging APIs.

@@ -19,6 +19,8 @@ public final class Application: Sendable {
     public let writes: GroupCommit
     /// What services use: the pool and the group commit, each call naming its connection.
     let store: Store
+    /// How processes on this database tell each other that API keys changed.
+    private let keyChanges: KeyChangeSignal
     /// Reads of personal data, recorded through `writes`.
     public let audit: AuditLog
     private let server: Server
@@ -76,8 +78,9 @@ public final class Application: Sendable {
         writes = GroupCommit(database: database, maxBatch: 4)
         store = Store(pool: database, groupCommit: writes)
         audit = AuditLog(writes: GroupCommit(database: database))
+        keyChanges = KeyChangeSignal(databasePath: config.database, logger: logger)
         let access = Access(
-            authenticator: Authenticator(database: database, protection: protection, logger: logger),
+            authenticator: Authenticator(database: database, protection: protection, changes: keyChanges, logger: logger),
             rateLimiter: RateLimiter(ratePerSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst))
         let metrics = ServerMetrics()
         var operations = Router()
@@ -87,7 +90,7 @@ public final class Application: Sendable {
             idempotency: IdempotencyStore(
                 database: database, protection: protection, retention: config.idempotencyRetentionHours * 3600),
             audit: audit, clock: clock)
-        APIKeyRoutes(service: APIKeyService(store: store, protection: protection)).register(on: &router)
+        APIKeyRoutes(service: APIKeyService(store: store, protection: protection, changes: keyChanges)).register(on: &router)
         AuditRoutes(service: AuditService(store: store)).register(on: &router)
         RegionRoutes(service: RegionService(store: store)).register(on: &router)
         OrganizationRoutes(service: OrganizationService(store: store)).register(on: &router)
@@ -150,7 +153,7 @@ public final class Application: Sendable {
         role: Role, name: String, organizationID: Int64? = nil, clientCertificateSHA256: String? = nil,
         allowsSignature: Bool = false
     ) throws -> String {
-        try APIKeyService(store: store, protection: protection).issue(
+        try APIKeyService(store: store, protection: protection, changes: keyChanges).issue(
             role: role, name: name, organizationID: organizationID, clientCertificateSHA256: clientCertificateSHA256,
             allowsSignature: allowsSignature)
     }
