@@ -143,7 +143,7 @@ public enum AES256GCM {
         // OpenSSL's documented GCM sequence: choose the cipher, set the IV length, then give
         // key and IV. 12 is the default, but setting it keeps the nonce length stated here.
         let initialise = encrypting ? EVP_EncryptInit_ex : EVP_DecryptInit_ex
-        guard initialise(context, EVP_aes_256_gcm(), nil, nil, nil) == 1 else {
+        guard initialise(context, Algorithms.aes256GCM, nil, nil, nil) == 1 else {
             throw CryptoError.operationFailed(encrypting ? "EVP_EncryptInit_ex" : "EVP_DecryptInit_ex")
         }
         guard EVP_CIPHER_CTX_ctrl(context, EVP_CTRL_GCM_SET_IVLEN, Int32(nonceByteCount), nil) == 1 else {

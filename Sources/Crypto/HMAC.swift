@@ -11,21 +11,24 @@ public enum HMAC {
         let keyStorage = key.isEmpty ? [0] : key
         var mac = [UInt8](repeating: 0, count: SHA256.byteCount)
         var length = 0
-        let result = keyStorage.withUnsafeBufferPointer { keyBuffer in
-            message.withByteBuffer { messageBuffer in
-                mac.withUnsafeMutableBufferPointer { output in
-                    EVP_Q_mac(
-                        nil, "HMAC", nil, "SHA256", nil,
-                        keyBuffer.baseAddress, key.count,
-                        messageBuffer.baseAddress, messageBuffer.count,
-                        output.baseAddress, output.count, &length
-                    )
+        let context = EVP_MAC_CTX_new(Algorithms.hmac)
+        defer { EVP_MAC_CTX_free(context) }
+        let ok = "digest".withCString { name in
+            "SHA2-256".withCString { digest in
+                var parameters = [
+                    OSSL_PARAM_construct_utf8_string(name, UnsafeMutablePointer(mutating: digest), 0),
+                    OSSL_PARAM_construct_end(),
+                ]
+                return keyStorage.withUnsafeBufferPointer { keyBuffer in
+                    EVP_MAC_init(context, keyBuffer.baseAddress, key.count, &parameters)
                 }
             }
-        }
-        // With a built-in digest and a large enough buffer, EVP_Q_mac fails only when OpenSSL
+        } == 1
+            && message.withByteBuffer { EVP_MAC_update(context, $0.baseAddress, $0.count) } == 1
+            && mac.withUnsafeMutableBufferPointer { EVP_MAC_final(context, $0.baseAddress, &length, $0.count) } == 1
+        // With a built-in digest and a large enough buffer, these fail only when OpenSSL
         // cannot allocate, and a MAC that silently came back short would be a security bug.
-        precondition(result != nil && length == SHA256.byteCount, "EVP_Q_mac(HMAC-SHA256) failed")
+        precondition(context != nil && ok && length == SHA256.byteCount, "HMAC-SHA256 failed")
         return mac
     }
 }

@@ -11,7 +11,7 @@ public enum SHA256 {
         var length: UInt32 = 0
         let ok = bytes.withByteBuffer { input in
             digest.withUnsafeMutableBufferPointer { output in
-                EVP_Digest(input.baseAddress, input.count, output.baseAddress, &length, EVP_sha256(), nil)
+                EVP_Digest(input.baseAddress, input.count, output.baseAddress, &length, Algorithms.sha256, nil)
             }
         }
         // EVP_Digest fails only on allocation failure inside OpenSSL.
