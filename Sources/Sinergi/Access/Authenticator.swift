@@ -20,7 +20,15 @@ public final class Authenticator: Sendable {
     private let logger: Logger
     private struct Kept {
         var stamp: KeyChangeSignal.Stamp?
-        var keys: [String: (key: StoredKey, readAt: Double)] = [:]
+        var keys: [String: Entry] = [:]
+    }
+    /// A key's row and, once a bearer secret matched its hash, that secret: the next request
+    /// with it is compared with it (in constant time) instead of hashing it again. The process
+    /// sees every secret anyway; none of them is ever written anywhere.
+    private struct Entry {
+        let key: StoredKey
+        let readAt: Double
+        var verifiedSecret: [UInt8]?
     }
     private let kept = Mutex(Kept())
     // Monotonic second a key's last_used_at was last written: written at most once a minute.
@@ -72,28 +80,31 @@ public final class Authenticator: Sendable {
         let parts = authorization.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer",
               let token = APIKeyToken(parsing: String(Self.trimmingWhitespace(parts[1]))),
-              let key = try key(token.keyID),
-              ConstantTime.equals(token.secretHash, key.secretHash)
+              let (key, verified) = try key(token.keyID)
         else { throw .unauthenticated }
+        let presented = Array(token.secret.utf8)
+        if let verified, ConstantTime.equals(presented, verified) { return key }
+        guard ConstantTime.equals(SHA256.hash(presented), key.secretHash) else { throw .unauthenticated }
+        kept.withLock { kept in kept.keys[key.keyID]?.verifiedSecret = presented }
         return key
     }
 
     /// The usable (not revoked) key with this id. Text that is not a key id is refused
     /// before any read, so garbage costs no database work.
-    private func key(_ keyID: String) throws(AppError) -> StoredKey? {
+    private func key(_ keyID: String) throws(AppError) -> (key: StoredKey, verifiedSecret: [UInt8]?)? {
         guard APIKeyToken.isKeyID(keyID) else { return nil }
         // The stamp before the read: a change committed after it shows as a new stamp next time.
         let stamp = changes.stamp()
         let now = ProcessInfo.processInfo.systemUptime
-        let hit: StoredKey? = kept.withLock { kept in
+        let hit: Entry? = kept.withLock { kept in
             guard let stamp, kept.stamp == stamp else {
                 kept = Kept(stamp: stamp)
                 return nil
             }
             guard let entry = kept.keys[keyID], now - entry.readAt < Self.recheckSeconds else { return nil }
-            return entry.key
+            return entry
         }
-        if let hit { return hit }
+        if let hit { return (hit.key, hit.verifiedSecret) }
         let key: StoredKey?
         do {
             // A unique-index lookup: on this thread, which saves two hand-offs (see `readHere`).
@@ -102,12 +113,13 @@ public final class Authenticator: Sendable {
             logger.error("cannot read api keys", metadata: ["reason": "\(error)"])
             throw .unavailable("API keys cannot be checked just now.")
         }
-        if let key, let stamp {
+        guard let key else { return nil }
+        if let stamp {
             kept.withLock { kept in
-                if kept.stamp == stamp { kept.keys[keyID] = (key, now) }
+                if kept.stamp == stamp { kept.keys[keyID] = Entry(key: key, readAt: now) }
             }
         }
-        return key
+        return (key, nil)
     }
 
     // base64(HMAC-SHA256(secret, cons_id + "&" + timestamp)), as BPJS Kesehatan's bridging APIs.
@@ -119,7 +131,7 @@ public final class Authenticator: Sendable {
         // could overflow. Checked before the key is looked up, which reads the database.
         let now = Timestamp.epochSeconds()
         guard (now - Self.signatureWindowSeconds)...(now + Self.signatureWindowSeconds) ~= timestamp,
-              let key = try key(consumer), let sealed = key.sealedSecret,
+              let key = try key(consumer)?.key, let sealed = key.sealedSecret,
               let secret = try? protection.open(sealed)
         else { throw .unauthenticated }
         let expected = HMAC.sha256(key: Array(secret.utf8), message: Array("\(consumer)&\(timestampText)".utf8))
