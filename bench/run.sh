@@ -10,8 +10,9 @@
 #      SCENARIOS       default "healthz get post" (the harness's three; nginx runs healthz only)
 #      MEMBERS         default 1000000: sinergi's database, built once by `sinergi seed`
 #                      (through the project's own repository: sealed NIKs, blind indexes)
-#      BASELINE_BIN    a release `sinergi` of an earlier commit: it runs as "sinergi-before" before
-#                      sinergi in each round, on a copy of the same database (which it seeds). It
+#      BASELINE_BIN    a release `sinergi` of an earlier commit: it runs as "sinergi-before" next to
+#                      sinergi in each round (first in odd rounds, second in even ones), on a copy
+#                      of the same database (which it seeds). It
 #                      reads this checkout's migrations, spec and regions (the working directory
 #                      comes first), so only its code differs; run from the repository's root.
 #                      Its settings file is its own checkout's (BASELINE_CONFIG), as new settings
@@ -93,7 +94,12 @@ stop() {
 trap stop EXIT INT TERM
 
 for round in $(seq 1 "$rounds"); do
-  for server in $peers ${baseline:+sinergi-before} sinergi; do
+  # The two builds swap places every round: this machine's speed drifts during a run (seen
+  # here: 15 % slower from one round to the next), and a fixed order would give the drift to
+  # whichever runs second.
+  order="${baseline:+sinergi-before} sinergi"
+  (( round % 2 == 0 )) && order="sinergi ${baseline:+sinergi-before}"
+  for server in $peers $order; do
     runner=$harness/run_http_bench.sh
     token=bench-token
     server_scenarios=$scenarios
