@@ -22,12 +22,15 @@ let package = Package(
     targets: [
         // C modules: system headers only.
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CPostgreSQL", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .target(name: "CSystemLinux"),
 
-        // Thin wrappers.
-        .target(name: "SQLite", dependencies: ["CSQLite"], swiftSettings: swiftSettings),
+        // Thin wrappers; each database connection lives on a thread of its own.
+        .target(name: "ConnectionThreads", swiftSettings: swiftSettings),
+        .target(name: "SQLite", dependencies: ["CSQLite", "ConnectionThreads"], swiftSettings: swiftSettings),
+        .target(name: "PostgreSQL", dependencies: ["CPostgreSQL", "ConnectionThreads"], swiftSettings: swiftSettings),
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
         .target(name: "TLS", dependencies: ["CSSL"], swiftSettings: swiftSettings),
 
@@ -70,7 +73,9 @@ let package = Package(
             dependencies: ["CSSL", .product(name: "Logging", package: "swift-log")],
             path: "Tests/HTTPTestSupport", swiftSettings: swiftSettings
         ),
+        .testTarget(name: "ConnectionThreadsTests", dependencies: ["ConnectionThreads"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
+        .testTarget(name: "PostgreSQLTests", dependencies: ["PostgreSQL"], swiftSettings: swiftSettings),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HTTPServerTests",

@@ -1,3 +1,4 @@
+internal import ConnectionThreads
 internal import Dispatch
 internal import Foundation
 internal import Synchronization
@@ -63,7 +64,7 @@ public final class DatabasePool: Sendable {
                     guard frames >= checkpointFrames,
                           !checkpointRequested.exchange(true, ordering: .acquiringAndReleasing)
                     else { return }
-                    try? checkpointQueue.submit { connection in
+                    try? checkpointQueue.enqueue { connection in
                         // PASSIVE copies what it can without blocking the writer or readers.
                         // The writer appends meanwhile, so each pass leaves what arrived during
                         // it; a few passes bring that down to a little.
@@ -81,7 +82,7 @@ public final class DatabasePool: Sendable {
                         // A log that is never wholly copied is never started over, and would
                         // grow without end. The writer, between two jobs, copies the little
                         // that is left; its next commit can then restart the log.
-                        try? writerQueue.submit { writer in
+                        try? writerQueue.enqueue { writer in
                             try? writer.execute("PRAGMA wal_checkpoint(PASSIVE)")
                             checkpoints.increment()
                             checkpointRequested.store(false, ordering: .releasing)
@@ -162,7 +163,7 @@ public final class DatabasePool: Sendable {
     /// Queues `job` on the writer's thread, outside any transaction: `GroupCommit` runs its
     /// batches this way, so they need no task and no thread of Swift's cooperative pool.
     func submitToWriter(_ job: @escaping @Sendable (Connection) -> Void) throws {
-        try writerQueue.submit(job)
+        try writerQueue.enqueue(job)
     }
 
     /// Runs `body` on the calling thread, inside `Connection.read`, with this thread's own
@@ -222,7 +223,7 @@ public final class DatabasePool: Sendable {
         }
         // Connections that `readHere` opened on other threads may outlive this call; a last
         // TRUNCATE checkpoint copies the log into the file whoever closes last.
-        try? writerQueue.submit { writer in try? writer.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+        try? writerQueue.enqueue { writer in try? writer.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
         writerQueue.close(consumers: 1)
         threadsFinished.wait()
     }
@@ -235,7 +236,7 @@ public final class DatabasePool: Sendable {
     ) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             do {
-                try queue.submit { connection in
+                try queue.enqueue { connection in
                     continuation.resume(with: Result { try work(connection) })
                 }
             } catch {
@@ -249,7 +250,7 @@ public final class DatabasePool: Sendable {
         _ work: @escaping @Sendable (Connection) throws -> T
     ) throws -> T {
         let outcome = Outcome<T>()
-        try queue.submit { connection in
+        try queue.enqueue { connection in
             outcome.deliver(Result { try work(connection) })
         }
         return try outcome.wait().get()
@@ -257,36 +258,16 @@ public final class DatabasePool: Sendable {
 
     // MARK: - Threads
 
-    /// Starts a thread that opens its connection with `open`, then runs `queue`'s jobs until the
-    /// queue closes. Returns once the connection is open, or with the error that prevented it.
+    /// Starts a thread that opens its connection with `open` and runs `queue`'s jobs on it.
     private static func startThread(
         name: String,
         queue: JobQueue,
         finished: DispatchSemaphore,
         open: @escaping @Sendable () throws -> Connection
     ) -> Result<Void, any Error> {
-        let opened = Outcome<Void>()
-        let thread = Thread {
-            defer { finished.signal() }
-            // The connection is created, used and closed on this thread only.
-            let connection: Connection
-            do {
-                connection = try open()
-            } catch {
-                opened.deliver(.failure(error))
-                return
-            }
-            opened.deliver(.success(()))
-            while let job = queue.next() {
-                job(connection)
-            }
-            // Cannot fail for lack of statements: the jobs are done and their statements released.
-            // If it did, deinit would still close the handle with sqlite3_close_v2.
-            try? connection.close()
-        }
-        thread.name = name
-        thread.start()
-        return opened.wait()
+        // Closing cannot fail for lack of statements: the jobs are done and their statements
+        // released. If it did, deinit would still close the handle with sqlite3_close_v2.
+        ConnectionThread.start(name: name, queue: queue, finished: finished, open: open, close: { try? $0.close() })
     }
 
     /// Writes the file's dirty pages to disk (fdatasync acts on the file, whichever descriptor
@@ -316,24 +297,6 @@ public final class DatabasePool: Sendable {
             throw SQLiteError.notInWALMode(mode, sql: sql)
         }
         return connection
-    }
-}
-
-/// A result handed from a connection thread to a thread blocked waiting for it.
-private final class Outcome<Value: Sendable>: Sendable {
-    private let result = Mutex<Result<Value, any Error>?>(nil)
-    private let delivered = DispatchSemaphore(value: 0)
-
-    /// Stores `result` and wakes the waiter; call once.
-    func deliver(_ result: Result<Value, any Error>) {
-        self.result.withLock { $0 = result }
-        delivered.signal()
-    }
-
-    /// Blocks until `deliver` is called and returns its result.
-    func wait() -> Result<Value, any Error> {
-        delivered.wait()
-        return result.withLock { $0! }
     }
 }
 
