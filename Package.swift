@@ -75,7 +75,7 @@ let package = Package(
         ),
         .testTarget(name: "ConnectionThreadsTests", dependencies: ["ConnectionThreads"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
-        .testTarget(name: "PostgreSQLTests", dependencies: ["PostgreSQL"], swiftSettings: swiftSettings),
+        .testTarget(name: "PostgreSQLTests", dependencies: ["PostgreSQL", "HTTPTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HTTPServerTests",
@@ -84,7 +84,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SinergiTests",
-            dependencies: ["Sinergi", "HTTPServer", "SQLite", "Crypto", "HTTPTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Sinergi", "HTTPServer", "SQLite", "PostgreSQL", "Crypto", "HTTPTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,14 +1,11 @@
-import Foundation
+import HTTPTestSupport
 import PostgreSQL
 import Testing
 
-/// The server the PostgreSQL tests run against: `SINERGI_TEST_POSTGRES_URL`, which `.ci/run`
-/// sets to a throw-away cluster. Without it these tests are skipped, and say so.
+/// Connections and names for the PostgreSQL tests (`PostgreSQLTestSettings` says where).
 enum PostgreSQLTestDatabase {
-    static let url = ProcessInfo.processInfo.environment["SINERGI_TEST_POSTGRES_URL"]
-
-    static let isConfigured: ConditionTrait = .enabled(
-        if: url != nil, "set SINERGI_TEST_POSTGRES_URL (see README) to run the PostgreSQL tests")
+    static var url: String? { PostgreSQLTestSettings.url }
+    static var isConfigured: ConditionTrait { PostgreSQLTestSettings.isConfigured }
 
     static func connect(statementTimeout: Duration? = nil) throws -> PGConnection {
         try PGConnection(url: url!, statementTimeout: statementTimeout)
