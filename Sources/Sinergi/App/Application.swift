@@ -95,7 +95,7 @@ public final class Application: Sendable {
         RegionRoutes(service: RegionService(store: store)).register(on: &router)
         OrganizationRoutes(service: OrganizationService(store: store)).register(on: &router)
         EmployerRoutes(service: EmployerService(store: store)).register(on: &router)
-        MemberRoutes(service: MemberService(store: store, protection: protection, audit: audit)).register(on: &router)
+        MemberRoutes(service: MemberService(store: store, protection: protection, audit: audit, regions: KnownRegions())).register(on: &router)
         routes = router.router.registeredRoutes
         routeAccess = router.entries
         var serverConfiguration = config.serverConfiguration

@@ -8,11 +8,13 @@ public struct MemberService: Sendable {
     let store: Store
     let repository: MemberRepository
     let audit: AuditLog
+    let regions: KnownRegions
 
-    init(store: Store, protection: DataProtection, audit: AuditLog) {
+    init(store: Store, protection: DataProtection, audit: AuditLog, regions: KnownRegions) {
         self.store = store
         self.repository = MemberRepository(protection: protection)
         self.audit = audit
+        self.regions = regions
     }
 
     /// Months in a class, and in a facility, before either may change.
@@ -31,15 +33,15 @@ public struct MemberService: Sendable {
             draft.registeredVia.organizationID = principal.organizationID
         }
         let member = draft
-        let repository = repository
+        let (repository, regions) = (repository, regions)
         // Everything that needs no write lock happens here, on the caller's thread: the
         // references (rows that are never deleted) and the region lookups behind the warnings,
         // and the encryption. The writer, which every registration waits for, does only the
         // family rule, the insert and the history.
         let warnings = try store.lookup { connection in
-            let errors = try Self.referenceErrors(member.references, scope: scope, in: connection)
+            let errors = try Self.referenceErrors(member.references, scope: scope, regions: regions, in: connection)
             if !errors.isEmpty { throw AppError.invalid(errors) }
-            return try Self.warnings(for: member, in: connection)
+            return try Self.warnings(for: member, regions: regions, in: connection)
         }
         let sealed = repository.seal(member)
         let created = try await store.groupedWrite { connection -> Member in
@@ -74,10 +76,10 @@ public struct MemberService: Sendable {
     }
 
     /// The NIK against the record and the region list: warnings, never refusals.
-    static func warnings(for member: NewMember, in connection: Connection) throws -> [FieldError] {
+    static func warnings(for member: NewMember, regions: KnownRegions, in connection: Connection) throws -> [FieldError] {
         var known: [String: Bool] = [:]
         for code in [member.nik.provinceCode, member.nik.regencyCode, member.nik.districtCode] {
-            known[code] = try RegionCode(code).map { try RegionRepository.level(of: $0, in: connection) != nil } ?? false
+            known[code] = try RegionCode(code).map { try regions.contains($0, in: connection) } ?? false
         }
         let birth = member.birthDate
         return member.nik.warnings(
@@ -88,16 +90,16 @@ public struct MemberService: Sendable {
     /// The reference errors of a registration whose fields are not all valid, so one answer
     /// names the bad fields and the references that do not exist together.
     func referenceErrors(_ references: MemberReferences, _ context: RequestContext) throws -> [FieldError] {
-        let scope = context.scope
-        return try store.lookup { connection in try Self.referenceErrors(references, scope: scope, in: connection) }
+        let (scope, regions) = (context.scope, regions)
+        return try store.lookup { connection in try Self.referenceErrors(references, scope: scope, regions: regions, in: connection) }
     }
 
     // References that do not exist, or lie outside a partner's scope, are field errors, together.
     private static func referenceErrors(
-        _ member: MemberReferences, scope: Scope, in connection: Connection
+        _ member: MemberReferences, scope: Scope, regions: KnownRegions, in connection: Connection
     ) throws -> [FieldError] {
         var errors: [FieldError] = []
-        if let region = member.regionCode, try RegionRepository.level(of: region, in: connection) == nil {
+        if let region = member.regionCode, try !regions.contains(region, in: connection) {
             errors.append(.init(field: "region_code", code: "not_found", message: "is not a Kemendagri region code"))
         }
         if let employer = member.employerID, try EmployerRepository.find(employer, in: connection) == nil {
