@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "Sinergi",
             dependencies: [
-                "HTTPServer", "SQLite", "Crypto", "TLS",
+                "HTTPServer", "SQLite", "PostgreSQL", "Crypto", "TLS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),

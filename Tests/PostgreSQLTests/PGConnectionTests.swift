@@ -71,7 +71,7 @@ struct PGConnectionTests {
         let connection = try PostgreSQLTestDatabase.connect()
         let table = PostgreSQLTestDatabase.uniqueName("t")
         try connection.execute("CREATE TEMP TABLE \(table) (n int)")
-        try connection.transaction(.serializable) { try $0.execute("INSERT INTO \(table) VALUES (1)", []) }
+        _ = try connection.transaction(.serializable) { try $0.execute("INSERT INTO \(table) VALUES (1)", []) }
         #expect(throws: Refused.self) {
             try connection.transaction { connection in
                 try connection.execute("INSERT INTO \(table) VALUES (2)", [])

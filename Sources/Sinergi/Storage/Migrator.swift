@@ -1,5 +1,6 @@
 public import Foundation
 internal import Crypto
+public import PostgreSQL
 public import SQLite
 
 /// Applies `migrations/NNNN_name.sql` in order, each file and its `schema_migrations` row
@@ -63,6 +64,46 @@ public struct Migrator: Sendable {
         }
         return pending
     }
+
+    /// `migrate` on PostgreSQL, with the PostgreSQL forms (a `Migrator` of
+    /// `migrations/postgresql`). Nodes that start at once take turns on an advisory lock: one
+    /// applies the pending files, the others then find none.
+    @discardableResult
+    public func migrate(_ pool: PGPool) throws -> [Migration] {
+        try pool.runSync { connection in
+            try connection.execute("SELECT pg_advisory_lock($1)", [.integer(Self.advisoryLock)])
+            defer { _ = try? connection.execute("SELECT pg_advisory_unlock($1)", [.integer(Self.advisoryLock)]) }
+            try connection.execute("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version bigint PRIMARY KEY,
+                    name text NOT NULL,
+                    checksum text NOT NULL,
+                    applied_at text NOT NULL
+                )
+                """)
+            let applied = try connection.fetchAll("SELECT version, name, checksum FROM schema_migrations ORDER BY version", []) { row in
+                (row.int(at: 0), row.string(at: 1), row.string(at: 2))
+            }
+            let pending = try pendingMigrations(applied: applied)
+            for migration in pending {
+                do {
+                    try connection.transaction { connection in
+                        try connection.execute(migration.sql)
+                        try connection.execute(
+                            "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)",
+                            [.integer(Int64(migration.version)), .text(migration.name), .text(migration.checksum), .text(Self.timestamp())])
+                    }
+                } catch let error as PGError {
+                    throw MigrationError.failed(version: migration.version, name: migration.name, reason: error.message)
+                }
+            }
+            return pending
+        }
+    }
+
+    /// The advisory lock migrations hold on PostgreSQL: any constant no other code uses
+    /// ("sinergi" in ASCII).
+    static let advisoryLock: Int64 = 0x73_69_6E_65_72_67_69
 
     /// Whether the database has every migration applied, unchanged; for `/readyz`.
     public func isCurrent(_ connection: Connection) throws -> Bool {

@@ -1,0 +1,51 @@
+import Foundation
+import HTTPTestSupport
+import PostgreSQL
+@testable import Sinergi
+import Testing
+
+@Suite(PostgreSQLTestSettings.isConfigured)
+struct PostgreSQLMigratorTests {
+    static let folder = repositoryRoot.appendingPathComponent("migrations/postgresql")
+
+    /// A pool whose connections work in a schema of their own, dropped by `drop`.
+    static func poolInFreshSchema(size: Int = 1) throws -> (pool: @Sendable () throws -> PGPool, drop: () -> Void) {
+        let url = PostgreSQLTestSettings.url!
+        let schema = "migrate_\(UInt32.random(in: 0...UInt32.max))"
+        let admin = try PGConnection(url: url)
+        try admin.execute("CREATE SCHEMA \(schema)")
+        let scoped = url + (url.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
+        return ({ try PGPool(url: scoped, size: size) }, { try? admin.execute("DROP SCHEMA \(schema) CASCADE") })
+    }
+
+    @Test("migrating applies every PostgreSQL migration once; a second run applies none")
+    func appliesOnce() throws {
+        let (makePool, drop) = try Self.poolInFreshSchema()
+        defer { drop() }
+        let pool = try makePool()
+        defer { pool.close() }
+        let migrator = try Migrator(directory: Self.folder)
+        #expect(try migrator.migrate(pool).map(\.version) == migrator.migrations.map(\.version))
+        #expect(try migrator.migrate(pool).isEmpty)
+        let recorded = try pool.runSync { try $0.fetchAll("SELECT version FROM schema_migrations ORDER BY version", []) { $0.int(at: 0) } }
+        #expect(recorded == migrator.migrations.map(\.version))
+    }
+
+    @Test("three nodes starting at once on one database: one applies the migrations, the others wait and find none")
+    func concurrentNodes() async throws {
+        let (makePool, drop) = try Self.poolInFreshSchema()
+        defer { drop() }
+        let migrator = try Migrator(directory: Self.folder)
+        let applied = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<3 {
+                group.addTask {
+                    let pool = try makePool()
+                    defer { pool.close() }
+                    return try migrator.migrate(pool).count
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(applied.sorted() == [0, 0, migrator.migrations.count])
+    }
+}
