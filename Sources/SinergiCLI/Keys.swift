@@ -30,12 +30,18 @@ struct Keys: ParsableCommand {
             let config = try global.loadConfig()
             // Logs go to standard error, so a script can capture the key from standard output.
             let logger = makeLogger(config: config)
-            exitingOnError(code: 1, { "cannot create the key: \($0)" }) {
+            exitingOnError(code: 1, { "cannot create the key: \(Self.explain($0))" }) {
                 let application = try Application(config: config, logger: logger)
                 defer { application.close() }
                 print(try application.issueKey(role: role, name: name, organizationID: organization))
                 JSONLogHandler.flush()
             }
+        }
+
+        /// "organization_id is required for a partner key", as the API's 422 names each field.
+        static func explain(_ error: any Error) -> String {
+            guard case AppError.invalid(let problems)? = error as? AppError else { return "\(error)" }
+            return problems.map { "\($0.field) \($0.message)" }.joined(separator: "; ")
         }
     }
 }

@@ -93,6 +93,11 @@ import Testing
         #expect(production.status == 2)
         #expect(production.stderr.contains("SINERGI_DATA_KEY"))
         #expect(try Self.run(["keys", "create", "--role", "root", "--name", "x"], environment: Self.paths(directory), in: directory).status != 0)
+        // A refusal names each bad field as the API's 422 does, not as a Swift value.
+        let refused = try Self.run(["keys", "create", "--role", "partner", "--name", ""], environment: Self.paths(directory), in: directory)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("cannot create the key: name must not be empty; organization_id is required for a partner key"))
+        #expect(!refused.stderr.contains("FieldError"))
     }
 
     @Test("version prints the version")
