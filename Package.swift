@@ -31,6 +31,8 @@ let package = Package(
         .target(name: "ConnectionThreads", swiftSettings: swiftSettings),
         .target(name: "SQLite", dependencies: ["CSQLite", "ConnectionThreads"], swiftSettings: swiftSettings),
         .target(name: "PostgreSQL", dependencies: ["CPostgreSQL", "ConnectionThreads"], swiftSettings: swiftSettings),
+        // What repositories are written against: one connection type for both engines.
+        .target(name: "Database", dependencies: ["SQLite", "PostgreSQL"], swiftSettings: swiftSettings),
         .target(name: "Crypto", dependencies: ["COpenSSL"], swiftSettings: swiftSettings),
         .target(name: "TLS", dependencies: ["CSSL"], swiftSettings: swiftSettings),
 
@@ -76,6 +78,7 @@ let package = Package(
         .testTarget(name: "ConnectionThreadsTests", dependencies: ["ConnectionThreads"], swiftSettings: swiftSettings),
         .testTarget(name: "SQLiteTests", dependencies: ["SQLite"], swiftSettings: swiftSettings),
         .testTarget(name: "PostgreSQLTests", dependencies: ["PostgreSQL", "HTTPTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "DatabaseTests", dependencies: ["Database", "SQLite", "PostgreSQL", "HTTPTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"], swiftSettings: swiftSettings),
         .testTarget(
             name: "HTTPServerTests",

@@ -1,0 +1,71 @@
+public import PostgreSQL
+public import SQLite
+
+/// Which engine a connection talks to, for the few statements written twice.
+public enum DatabaseEngine: Sendable {
+    case sqlite
+    case postgresql
+}
+
+/// One connection of either engine, as repositories see it: the same calls, `SQL` texts and
+/// `SQLValue` parameters on both. Owned by one thread at a time, like the connections it wraps.
+public final class DatabaseConnection {
+    enum Storage {
+        case sqlite(SQLite.Connection)
+        case postgresql(PGConnection)
+    }
+
+    let storage: Storage
+    /// PostgreSQL's texts of the statements run so far, by their SQLite text.
+    private var numbered: [String: String] = [:]
+
+    public init(_ connection: SQLite.Connection) { storage = .sqlite(connection) }
+    public init(_ connection: PGConnection) { storage = .postgresql(connection) }
+
+    public var engine: DatabaseEngine {
+        switch storage {
+        case .sqlite: .sqlite
+        case .postgresql: .postgresql
+        }
+    }
+
+    /// Runs one statement and returns the number of rows it changed.
+    @discardableResult
+    public func execute(_ sql: SQL, _ values: [SQLValue]) throws -> Int {
+        switch storage {
+        case .sqlite(let connection): try connection.execute(sql.text, values.map(\.sqlite))
+        case .postgresql(let connection): try connection.execute(postgresqlText(sql), values.map(\.postgresql))
+        }
+    }
+
+    /// Maps every row of a query with `map`.
+    public func fetchAll<T>(_ sql: SQL, _ values: [SQLValue] = [], map: (DatabaseRow) throws -> T) throws -> [T] {
+        switch storage {
+        case .sqlite(let connection):
+            try connection.fetchAll(sql.text, values.map(\.sqlite)) { try map(DatabaseRow(storage: .sqlite($0))) }
+        case .postgresql(let connection):
+            try connection.fetchAll(postgresqlText(sql), values.map(\.postgresql)) { try map(DatabaseRow(storage: .postgresql($0))) }
+        }
+    }
+
+    /// Maps the first row of a query with `map`, or returns nil when there is none.
+    public func fetchOne<T>(_ sql: SQL, _ values: [SQLValue] = [], map: (DatabaseRow) throws -> T) throws -> T? {
+        switch storage {
+        case .sqlite(let connection):
+            try connection.fetchOne(sql.text, values.map(\.sqlite)) { try map(DatabaseRow(storage: .sqlite($0))) }
+        case .postgresql(let connection):
+            try connection.fetchOne(postgresqlText(sql), values.map(\.postgresql)) { try map(DatabaseRow(storage: .postgresql($0))) }
+        }
+    }
+
+    private func postgresqlText(_ sql: SQL) -> String {
+        if let variant = sql.postgresqlVariant { return variant }
+        if let text = numbered[sql.text] { return text }
+        let text = Placeholders.numbered(sql.text)
+        numbered[sql.text] = text
+        return text
+    }
+}
+
+@available(*, unavailable)
+extension DatabaseConnection: Sendable {}
