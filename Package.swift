@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "Sinergi",
             dependencies: [
-                "HTTPServer", "SQLite", "PostgreSQL", "Crypto", "TLS",
+                "HTTPServer", "SQLite", "PostgreSQL", "Database", "Crypto", "TLS",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
@@ -87,7 +87,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SinergiTests",
-            dependencies: ["Sinergi", "HTTPServer", "SQLite", "PostgreSQL", "Crypto", "HTTPTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Sinergi", "HTTPServer", "SQLite", "PostgreSQL", "Database", "Crypto", "HTTPTestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
     ]

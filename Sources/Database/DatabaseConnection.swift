@@ -1,5 +1,6 @@
 public import PostgreSQL
 public import SQLite
+internal import Synchronization
 
 /// Which engine a connection talks to, for the few statements written twice.
 public enum DatabaseEngine: Sendable {
@@ -8,16 +9,18 @@ public enum DatabaseEngine: Sendable {
 }
 
 /// One connection of either engine, as repositories see it: the same calls, `SQL` texts and
-/// `SQLValue` parameters on both. Owned by one thread at a time, like the connections it wraps.
-public final class DatabaseConnection {
+/// `SQLValue` parameters on both. Owned by one thread at a time, like the connections it wraps;
+/// a value that costs nothing to make around one.
+public struct DatabaseConnection {
     enum Storage {
         case sqlite(SQLite.Connection)
         case postgresql(PGConnection)
     }
 
     let storage: Storage
-    /// PostgreSQL's texts of the statements run so far, by their SQLite text.
-    private var numbered: [String: String] = [:]
+    /// PostgreSQL's texts of the statements run so far, by their SQLite text: the process
+    /// runs a few hundred texts, each numbered once.
+    private static let numbered = Mutex<[String: String]>([:])
 
     public init(_ connection: SQLite.Connection) { storage = .sqlite(connection) }
     public init(_ connection: PGConnection) { storage = .postgresql(connection) }
@@ -58,11 +61,24 @@ public final class DatabaseConnection {
         }
     }
 
+    // The same with a plain text, which is most statements (SQL's string literal form covers
+    // literals; these cover texts put together at run time).
+    @discardableResult
+    public func execute(_ sql: String, _ values: [SQLValue]) throws -> Int { try execute(SQL(sql), values) }
+
+    public func fetchAll<T>(_ sql: String, _ values: [SQLValue] = [], map: (DatabaseRow) throws -> T) throws -> [T] {
+        try fetchAll(SQL(sql), values, map: map)
+    }
+
+    public func fetchOne<T>(_ sql: String, _ values: [SQLValue] = [], map: (DatabaseRow) throws -> T) throws -> T? {
+        try fetchOne(SQL(sql), values, map: map)
+    }
+
     private func postgresqlText(_ sql: SQL) -> String {
         if let variant = sql.postgresqlVariant { return variant }
-        if let text = numbered[sql.text] { return text }
+        if let text = Self.numbered.withLock({ $0[sql.text] }) { return text }
         let text = Placeholders.numbered(sql.text)
-        numbered[sql.text] = text
+        Self.numbered.withLock { $0[sql.text] = text }
         return text
     }
 }

@@ -1,3 +1,4 @@
+import Database
 import Foundation
 import HTTPTestSupport
 @testable import Sinergi
@@ -104,7 +105,7 @@ import Testing
             try await application.database.write { connection in
                 for (index, time) in ["2024-02-28T23:59:59Z", "2024-02-29T00:00:00Z", "2024-02-29T12:00:00Z", "2024-02-29T23:59:59Z", "2024-03-01T00:00:00Z"].enumerated() {
                     try AuditRepository.insert(
-                        connection, AuditEntry(principal: principal, action: "read", resourceType: "member", resourceID: String(index), requestID: "r"),
+                        DatabaseConnection(connection), AuditEntry(principal: principal, action: "read", resourceType: "member", resourceID: String(index), requestID: "r"),
                         at: time)
                 }
             }

@@ -1,3 +1,4 @@
+import Database
 import Foundation
 import SQLite
 @testable import Sinergi
@@ -13,7 +14,7 @@ import Testing
         _ = try Migrator(directory: repositoryRoot.appendingPathComponent("migrations")).migrate(pool)
         let regions = KnownRegions()
         let code = try #require(RegionCode("35"))
-        let isKnown: @Sendable () throws -> Bool = { try pool.readSync { connection in try regions.contains(code, in: connection) } }
+        let isKnown: @Sendable () throws -> Bool = { try pool.readSync { connection in try regions.contains(code, in: DatabaseConnection(connection)) } }
         #expect(try isKnown() == false)
         _ = try pool.writeSync { try $0.execute("INSERT INTO regions (code, name, level) VALUES ('35', 'Jawa Timur', 'province')", []) }
         #expect(try isKnown() == true)

@@ -1,3 +1,4 @@
+import Database
 import Foundation
 import HTTPTestSupport
 @testable import Sinergi
@@ -40,7 +41,7 @@ import Testing
             let other = try Self.create(client, auth, name: "PCNU Kota Malang", region: "3573")
 
             let subtree = try await application.database.read { connection in
-                try OrganizationRepository.subtree(of: Int64(pcnu), in: connection)
+                try OrganizationRepository.subtree(of: Int64(pcnu), in: DatabaseConnection(connection))
             }
             #expect(Set(subtree) == Set([pcnu, mwcnu, ranting, anak, lazisnu].map(Int64.init)))
 

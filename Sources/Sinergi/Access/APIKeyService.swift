@@ -1,3 +1,4 @@
+internal import Database
 internal import SQLite
 
 /// The rules of API keys: a partner key belongs to one organization that exists, other roles
@@ -101,7 +102,7 @@ struct APIKeyService: Sendable {
     /// `problems` and those of the rules: a partner key needs an organization that exists,
     /// other keys may not have one. Nothing more is said of a field that has a problem already.
     private static func problems(
-        of draft: Draft, besides problems: [FieldError], in connection: Connection
+        of draft: Draft, besides problems: [FieldError], in connection: DatabaseConnection
     ) throws -> [FieldError] {
         guard !problems.contains(where: { $0.field == "organization_id" }) else { return problems }
         switch (draft.role, draft.organizationID) {

@@ -14,7 +14,7 @@ internal import Synchronization
 /// read again after `recheckSeconds` anyway, for changes made behind sinergi's back (an
 /// `UPDATE` in the sqlite3 shell). Keys that are not found are never kept: they cost a lookup.
 public final class Authenticator: Sendable {
-    private let database: DatabasePool
+    private let store: Store
     private let protection: DataProtection
     private let changes: KeyChangeSignal
     private let logger: Logger
@@ -40,8 +40,8 @@ public final class Authenticator: Sendable {
     /// sinergi, not on one made through it.
     static let recheckSeconds = 5.0
 
-    init(database: DatabasePool, protection: DataProtection, changes: KeyChangeSignal, logger: Logger) {
-        self.database = database
+    init(store: Store, protection: DataProtection, changes: KeyChangeSignal, logger: Logger) {
+        self.store = store
         self.protection = protection
         self.changes = changes
         self.logger = logger
@@ -108,7 +108,7 @@ public final class Authenticator: Sendable {
         let key: StoredKey?
         do {
             // A unique-index lookup: on this thread, which saves two hand-offs (see `readHere`).
-            key = try database.lookupHere { connection in try APIKeyRepository.usable(connection, keyID: keyID) }
+            key = try store.lookupOne { connection in try APIKeyRepository.usable(connection, keyID: keyID) }
         } catch {
             logger.error("cannot read api keys", metadata: ["reason": "\(error)"])
             throw .unavailable("API keys cannot be checked just now.")
@@ -148,9 +148,9 @@ public final class Authenticator: Sendable {
         }
         guard isDue else { return }
         let stamp = Timestamp.now()
-        Task { [database, logger] in
+        Task { [store, logger] in
             do {
-                try await database.write { connection in try APIKeyRepository.touch(connection, id: id, now: stamp) }
+                try await store.write { connection in try APIKeyRepository.touch(connection, id: id, now: stamp) }
             } catch {
                 logger.warning("cannot record api key use", metadata: ["api_key_id": "\(id)"])
             }

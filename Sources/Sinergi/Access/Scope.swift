@@ -1,3 +1,4 @@
+internal import Database
 internal import SQLite
 
 /// What part of the organization tree a caller sees: everything, or one organization and its
@@ -18,7 +19,7 @@ public enum Scope: Sendable, Equatable {
     }
 
     /// A condition that `column` (an organization id) lies in the scope, and its bindings.
-    func condition(on column: String) -> (sql: String, bindings: [SQLiteValue]) {
+    func condition(on column: String) -> (sql: String, bindings: [SQLValue]) {
         switch self {
         case .all:
             ("1 = 1", [])

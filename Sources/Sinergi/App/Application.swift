@@ -80,7 +80,7 @@ public final class Application: Sendable {
         audit = AuditLog(writes: GroupCommit(database: database))
         keyChanges = KeyChangeSignal(databasePath: config.database, logger: logger)
         let access = Access(
-            authenticator: Authenticator(database: database, protection: protection, changes: keyChanges, logger: logger),
+            authenticator: Authenticator(store: store, protection: protection, changes: keyChanges, logger: logger),
             rateLimiter: RateLimiter(ratePerSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst))
         let metrics = ServerMetrics()
         var operations = Router()
@@ -88,7 +88,7 @@ public final class Application: Sendable {
         var router = APIRouter(
             router: operations, access: access,
             idempotency: IdempotencyStore(
-                database: database, protection: protection, retention: config.idempotencyRetentionHours * 3600),
+                store: store, protection: protection, retention: config.idempotencyRetentionHours * 3600),
             audit: audit, clock: clock)
         APIKeyRoutes(service: APIKeyService(store: store, protection: protection, changes: keyChanges)).register(on: &router)
         AuditRoutes(service: AuditService(store: store)).register(on: &router)

@@ -1,3 +1,4 @@
+public import Database
 public import SQLite
 
 /// Records reads of personal data through the shared `GroupCommit`: a request waits until its
@@ -22,12 +23,12 @@ public final class AuditLog: Sendable {
         // Stamped when the read happened, not when its batch runs.
         let time = Timestamp.now()
         try await writes.append { connection in
-            try AuditRepository.insert(connection, entry, at: time)
+            try AuditRepository.insert(DatabaseConnection(connection), entry, at: time)
         }
     }
 
     /// Writes `entry` in the caller's transaction, for changes audited with the change.
-    public static func insert(_ entry: AuditEntry, into connection: Connection) throws {
+    public static func insert(_ entry: AuditEntry, into connection: DatabaseConnection) throws {
         try AuditRepository.insert(connection, entry, at: Timestamp.now())
     }
 }

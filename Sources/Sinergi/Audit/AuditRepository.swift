@@ -1,20 +1,21 @@
+internal import Database
 internal import SQLite
 
 /// SQL for `audit_log`, which accepts INSERT only (its triggers refuse UPDATE and DELETE).
 enum AuditRepository {
-    static func insert(_ connection: Connection, _ entry: AuditEntry, at time: String) throws {
+    static func insert(_ connection: DatabaseConnection, _ entry: AuditEntry, at time: String) throws {
         try connection.execute("""
             INSERT INTO audit_log (occurred_at, api_key_id, role, action, resource_type, resource_id, request_id)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """,
-            [.text(time), SQLiteValue(entry.apiKeyID), .text(entry.role), .text(entry.action), .text(entry.resourceType),
-             SQLiteValue(entry.resourceID), .text(entry.requestID)])
+            [.text(time), SQLValue(entry.apiKeyID), .text(entry.role), .text(entry.action), .text(entry.resourceType),
+             SQLValue(entry.resourceID), .text(entry.requestID)])
     }
 
     /// Newest first, filtered; `before` is the cursor (an id).
-    static func list(_ connection: Connection, filter: AuditFilter, before: Int64?, limit: Int) throws -> [AuditRecord] {
+    static func list(_ connection: DatabaseConnection, filter: AuditFilter, before: Int64?, limit: Int) throws -> [AuditRecord] {
         var conditions = ["id < ?"]
-        var bindings: [SQLiteValue] = [.integer(before ?? Int64.max)]
+        var bindings: [SQLValue] = [.integer(before ?? Int64.max)]
         if let actor = filter.apiKeyID {
             conditions.append("api_key_id = ?")
             bindings.append(.integer(actor))

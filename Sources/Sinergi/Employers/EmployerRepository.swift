@@ -1,3 +1,4 @@
+internal import Database
 internal import SQLite
 
 /// SQL for `employers`. Every read counts the employer's registered members in the same
@@ -17,7 +18,7 @@ enum EmployerRepository {
     /// Inserts the employer; nil when its NIB is registered already (the UNIQUE index said
     /// so, without a lookup first).
     static func insert(
-        name: String, nib: NIB, regionCode: String, reportedEmployees: Int64, now: String, in connection: Connection
+        name: String, nib: NIB, regionCode: String, reportedEmployees: Int64, now: String, in connection: DatabaseConnection
     ) throws -> Employer? {
         try connection.fetchOne("""
             INSERT INTO employers (name, nib, region_code, reported_employees, created_at, updated_at)
@@ -27,24 +28,24 @@ enum EmployerRepository {
             map: decode)
     }
 
-    static func find(_ id: Int64, in connection: Connection) throws -> Employer? {
+    static func find(_ id: Int64, in connection: DatabaseConnection) throws -> Employer? {
         try connection.fetchOne("SELECT \(columns) FROM employers WHERE id = ?", [.integer(id)], map: decode)
     }
 
     /// Employers registered.
-    static func count(in connection: Connection) throws -> Int64 {
+    static func count(in connection: DatabaseConnection) throws -> Int64 {
         try connection.fetchOne("SELECT count(*) AS employers FROM employers") { try $0.int64("employers") } ?? 0
     }
 
     /// The id of the employer registered under `nib`, if any.
-    static func id(withNIB nib: NIB, in connection: Connection) throws -> Int64? {
+    static func id(withNIB nib: NIB, in connection: DatabaseConnection) throws -> Int64? {
         try connection.fetchOne("SELECT id FROM employers WHERE nib = ?", [.text(nib.digits)]) { try $0.int64("id") }
     }
 
     /// A page of employers; `regionPrefix` matches a region and everything in it.
-    static func list(_ filter: EmployerFilter, after: Int64?, limit: Int, in connection: Connection) throws -> [Employer] {
+    static func list(_ filter: EmployerFilter, after: Int64?, limit: Int, in connection: DatabaseConnection) throws -> [Employer] {
         var conditions = ["id > ?"]
-        var bindings: [SQLiteValue] = [.integer(after ?? 0)]
+        var bindings: [SQLValue] = [.integer(after ?? 0)]
         if let regionPrefix = filter.regionPrefix {
             // Codes are hierarchical: everything in 35 starts with "35".
             conditions.append("substr(region_code, 1, ?) = ?")
@@ -57,7 +58,7 @@ enum EmployerRepository {
     }
 
     /// An employer from a row of `columns`.
-    private static func decode(_ row: Row) throws -> Employer {
+    private static func decode(_ row: DatabaseRow) throws -> Employer {
         Employer(
             id: try row.int64("id"), name: try row.string("name"), nib: try row.string("nib"),
             regionCode: try row.string("region_code"), reportedEmployees: try row.int64("reported_employees"),

@@ -1,3 +1,4 @@
+internal import Database
 internal import SQLite
 
 /// SQL for `idempotency_keys`.
@@ -15,7 +16,7 @@ enum IdempotencyRepository {
     /// a row created before `expiredBefore` (the key is free again). True when this request
     /// now owns the key; one statement, so two racing requests cannot both own it.
     static func claim(
-        apiKeyID: Int64, key: String, requestHash: [UInt8], now: Int, expiredBefore: Int, in connection: Connection
+        apiKeyID: Int64, key: String, requestHash: [UInt8], now: Int, expiredBefore: Int, in connection: DatabaseConnection
     ) throws -> Bool {
         try connection.fetchOne("""
             INSERT INTO idempotency_keys (api_key_id, key, request_hash, state, created_at) VALUES (?, ?, ?, 'running', ?)
@@ -29,7 +30,7 @@ enum IdempotencyRepository {
             map: { _ in true }) ?? false
     }
 
-    static func find(apiKeyID: Int64, key: String, in connection: Connection) throws -> Record? {
+    static func find(apiKeyID: Int64, key: String, in connection: DatabaseConnection) throws -> Record? {
         try connection.fetchOne("""
             SELECT request_hash, state, status, headers, body_sealed FROM idempotency_keys WHERE api_key_id = ? AND key = ?
             """,
@@ -45,7 +46,7 @@ enum IdempotencyRepository {
 
     /// Stores the response of the request that owns the key.
     static func complete(
-        apiKeyID: Int64, key: String, status: Int, headers: String, sealedBody: [UInt8], in connection: Connection
+        apiKeyID: Int64, key: String, status: Int, headers: String, sealedBody: [UInt8], in connection: DatabaseConnection
     ) throws {
         _ = try connection.execute("""
             UPDATE idempotency_keys SET state = 'done', status = ?, headers = ?, body_sealed = ?
@@ -55,13 +56,13 @@ enum IdempotencyRepository {
     }
 
     /// Frees a key whose request failed without an answer worth repeating (a 5xx).
-    static func release(apiKeyID: Int64, key: String, in connection: Connection) throws {
+    static func release(apiKeyID: Int64, key: String, in connection: DatabaseConnection) throws {
         _ = try connection.execute(
             "DELETE FROM idempotency_keys WHERE api_key_id = ? AND key = ? AND state = 'running'", [.integer(apiKeyID), .text(key)])
     }
 
     /// Deletes keys created before `expiredBefore`.
-    static func purge(expiredBefore: Int, in connection: Connection) throws {
+    static func purge(expiredBefore: Int, in connection: DatabaseConnection) throws {
         _ = try connection.execute("DELETE FROM idempotency_keys WHERE created_at < ?", [.integer(Int64(expiredBefore))])
     }
 }

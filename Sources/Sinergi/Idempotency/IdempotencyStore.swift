@@ -12,7 +12,7 @@ internal import SQLite
 /// last write failed) stays running until it expires: the handler may have committed, so
 /// running it again could do its work twice; such a retry is 409 and needs a new key.
 public struct IdempotencyStore: Sendable {
-    let database: DatabasePool
+    let store: Store
     let protection: DataProtection
     /// How long a key and its response are kept (24 h by default).
     let retention: Int
@@ -30,7 +30,7 @@ public struct IdempotencyStore: Sendable {
         let hash = Self.hash(request, protection: protection)
         let now = context.clock.epochSeconds
         let retention = retention
-        let claimed = try await database.write { connection in
+        let claimed = try await store.write { connection in
             try IdempotencyRepository.purge(expiredBefore: now - retention, in: connection)
             return try IdempotencyRepository.claim(
                 apiKeyID: apiKeyID, key: key, requestHash: hash, now: now, expiredBefore: now - retention, in: connection)
@@ -43,18 +43,18 @@ public struct IdempotencyStore: Sendable {
         } catch let error as any ProblemConvertible {
             response = error.problem.response(instance: request.path)
         } catch {
-            try? await database.write { try IdempotencyRepository.release(apiKeyID: apiKeyID, key: key, in: $0) }
+            try? await store.write { try IdempotencyRepository.release(apiKeyID: apiKeyID, key: key, in: $0) }
             throw error
         }
         // A server failure is worth retrying for real; anything else is the answer.
         guard response.status.code < 500 else {
-            try await database.write { try IdempotencyRepository.release(apiKeyID: apiKeyID, key: key, in: $0) }
+            try await store.write { try IdempotencyRepository.release(apiKeyID: apiKeyID, key: key, in: $0) }
             return response
         }
         let headers = response.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n")
         let sealed = protection.seal(bytes: response.body)
         let status = response.status.code
-        try await database.write { connection in
+        try await store.write { connection in
             try IdempotencyRepository.complete(
                 apiKeyID: apiKeyID, key: key, status: status, headers: headers, sealedBody: sealed, in: connection)
         }
@@ -62,7 +62,7 @@ public struct IdempotencyStore: Sendable {
     }
 
     private func replay(apiKeyID: Int64, key: String, hash: [UInt8]) async throws -> Response {
-        guard let record = try await database.read({ try IdempotencyRepository.find(apiKeyID: apiKeyID, key: key, in: $0) }) else {
+        guard let record = try await store.read({ try IdempotencyRepository.find(apiKeyID: apiKeyID, key: key, in: $0) }) else {
             // Taken and released between the two statements: the first request failed.
             throw AppError.idempotencyKeyInFlight
         }

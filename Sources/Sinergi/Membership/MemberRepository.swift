@@ -1,3 +1,4 @@
+internal import Database
 internal import SQLite
 
 /// SQL for `members` and `member_history`. NIK and phone go in sealed and come out opened
@@ -15,7 +16,7 @@ struct MemberRepository: Sendable {
         """
 
     /// A condition that the derived status is `status`, with its bindings.
-    static func statusCondition(_ status: MemberStatus, today: CalendarDate) -> (String, [SQLiteValue]) {
+    static func statusCondition(_ status: MemberStatus, today: CalendarDate) -> (String, [SQLValue]) {
         switch status {
         case .active: ("(status = 'active' OR (status = 'pending' AND active_from <= ?))", [.text(today.description)])
         case .pending: ("(status = 'pending' AND (active_from IS NULL OR active_from > ?))", [.text(today.description)])
@@ -50,7 +51,7 @@ struct MemberRepository: Sendable {
     /// index said so, without a lookup first). The result is built from what was written.
     func insert(
         _ member: NewMember, sealed: Sealed, status: MemberStatus, activeFrom: CalendarDate?, today: CalendarDate, now: String,
-        in connection: Connection
+        in connection: DatabaseConnection
     ) throws -> Member? {
         let facilitySince = member.facilityID == nil ? nil : today.description
         guard let id = try connection.fetchOne("""
@@ -62,13 +63,13 @@ struct MemberRepository: Sendable {
             ON CONFLICT DO NOTHING
             RETURNING id
             """,
-            [.blob(sealed.nikIndex), .blob(sealed.nik), SQLiteValue(member.cardNo), .text(member.fullName),
+            [.blob(sealed.nikIndex), .blob(sealed.nik), SQLValue(member.cardNo), .text(member.fullName),
              .text(member.birthDate.description), .text(member.sex.rawValue), .text(member.familyCardNo),
              .text(member.relationship.rawValue), .text(member.segment.rawValue), .integer(Int64(member.memberClass)),
-             .text(member.regionCode), SQLiteValue(member.address), SQLiteValue(sealed.phone), SQLiteValue(member.facilityID),
-             SQLiteValue(member.employerID), .text(status.rawValue), SQLiteValue(activeFrom?.description), .text(today.description),
-             SQLiteValue(facilitySince), .text(today.description), SQLiteValue(member.registeredVia.organizationID),
-             SQLiteValue(member.registeredVia.eventID), SQLiteValue(member.registeredVia.cadreID), .text(now), .text(now)],
+             .text(member.regionCode), SQLValue(member.address), SQLValue(sealed.phone), SQLValue(member.facilityID),
+             SQLValue(member.employerID), .text(status.rawValue), SQLValue(activeFrom?.description), .text(today.description),
+             SQLValue(facilitySince), .text(today.description), SQLValue(member.registeredVia.organizationID),
+             SQLValue(member.registeredVia.eventID), SQLValue(member.registeredVia.cadreID), .text(now), .text(now)],
             map: { try $0.int64("id") })
         else { return nil }
         let effectiveStatus = MemberStatus.derived(stored: status, activeFrom: activeFrom, today: today)
@@ -83,11 +84,11 @@ struct MemberRepository: Sendable {
     }
 
     /// Members registered, deactivated ones included.
-    static func count(in connection: Connection) throws -> Int64 {
+    static func count(in connection: DatabaseConnection) throws -> Int64 {
         try connection.fetchOne("SELECT count(*) AS members FROM members") { try $0.int64("members") } ?? 0
     }
 
-    func find(_ id: Int64, scope: Scope, today: CalendarDate, in connection: Connection) throws -> Member? {
+    func find(_ id: Int64, scope: Scope, today: CalendarDate, in connection: DatabaseConnection) throws -> Member? {
         let (condition, bindings) = scope.condition(on: "registered_organization_id")
         return try connection.fetchOne(
             "SELECT \(Self.columns) FROM members WHERE id = ? AND \(condition)", [.integer(id)] + bindings,
@@ -96,17 +97,17 @@ struct MemberRepository: Sendable {
 
     /// Who holds `nik`, whatever the scope; `isInScope` says whether the caller may see more
     /// than that the NIK is registered.
-    func holder(of nik: NIK, scope: Scope, today: CalendarDate, in connection: Connection) throws -> Holder? {
+    func holder(of nik: NIK, scope: Scope, today: CalendarDate, in connection: DatabaseConnection) throws -> Holder? {
         try holder(where: "nik_index = ?", .blob(protection.blindIndex(nik.digits)), scope: scope, today: today, in: connection)
     }
 
     /// Who holds the card number `cardNo`, whatever the scope.
-    func holder(ofCard cardNo: String, scope: Scope, today: CalendarDate, in connection: Connection) throws -> Holder? {
+    func holder(ofCard cardNo: String, scope: Scope, today: CalendarDate, in connection: DatabaseConnection) throws -> Holder? {
         try holder(where: "card_no = ?", .text(cardNo), scope: scope, today: today, in: connection)
     }
 
     private func holder(
-        where condition: String, _ value: SQLiteValue, scope: Scope, today: CalendarDate, in connection: Connection
+        where condition: String, _ value: SQLValue, scope: Scope, today: CalendarDate, in connection: DatabaseConnection
     ) throws -> Holder? {
         let (scopeCondition, bindings) = scope.condition(on: "registered_organization_id")
         return try connection.fetchOne(
@@ -120,7 +121,7 @@ struct MemberRepository: Sendable {
     }
 
     /// The class of the PBPU members still covered on a family card, if any; they share one.
-    func familyClass(_ familyCardNo: String, excluding memberID: Int64?, in connection: Connection) throws -> Int? {
+    func familyClass(_ familyCardNo: String, excluding memberID: Int64?, in connection: DatabaseConnection) throws -> Int? {
         try connection.fetchOne("""
             SELECT class FROM members
             WHERE family_card_no = ? AND segment = 'PBPU' AND status <> 'deactivated' AND id <> ? LIMIT 1
@@ -130,12 +131,12 @@ struct MemberRepository: Sendable {
 
     /// A page of members in scope matching `filter`, by id.
     func list(
-        _ filter: MemberFilter, scope: Scope, today: CalendarDate, after: Int64?, limit: Int, in connection: Connection
+        _ filter: MemberFilter, scope: Scope, today: CalendarDate, after: Int64?, limit: Int, in connection: DatabaseConnection
     ) throws -> [Member] {
         let (scopeCondition, scopeBindings) = scope.condition(on: "registered_organization_id")
         var conditions = ["id > ?", scopeCondition]
-        var bindings: [SQLiteValue] = [.integer(after ?? 0)] + scopeBindings
-        func add(_ condition: String, _ values: SQLiteValue...) {
+        var bindings: [SQLValue] = [.integer(after ?? 0)] + scopeBindings
+        func add(_ condition: String, _ values: SQLValue...) {
             conditions.append(condition)
             bindings.append(contentsOf: values)
         }
@@ -163,15 +164,15 @@ struct MemberRepository: Sendable {
     /// Writes the changeable fields if the row is still at `version`; nil when it is not.
     func update(
         _ id: Int64, version: Int64, today: CalendarDate, fullName: String, address: String?, phone: String?, cardNo: String?, memberClass: Int,
-        classSince: String, facilityID: Int64?, facilitySince: String?, now: String, in connection: Connection
+        classSince: String, facilityID: Int64?, facilitySince: String?, now: String, in connection: DatabaseConnection
     ) throws -> Member? {
         try connection.fetchOne("""
             UPDATE members SET full_name = ?, address = ?, phone_sealed = ?, card_no = ?, class = ?, class_since = ?,
                 facility_id = ?, facility_since = ?, updated_at = ?, version = version + 1
             WHERE id = ? AND version = ? RETURNING \(Self.columns)
             """,
-            [.text(fullName), SQLiteValue(address), phone.map { .blob(protection.seal($0)) } ?? .null, SQLiteValue(cardNo),
-             .integer(Int64(memberClass)), .text(classSince), SQLiteValue(facilityID), SQLiteValue(facilitySince),
+            [.text(fullName), SQLValue(address), phone.map { .blob(protection.seal($0)) } ?? .null, SQLValue(cardNo),
+             .integer(Int64(memberClass)), .text(classSince), SQLValue(facilityID), SQLValue(facilitySince),
              .text(now), .integer(id), .integer(version)],
             map: decoder(today: today))
     }
@@ -179,7 +180,7 @@ struct MemberRepository: Sendable {
     /// Moves the other PBPU members of a family card to `memberClass`; returns their ids and
     /// former classes, for the history.
     func moveFamilyClass(
-        _ familyCardNo: String, to memberClass: Int, since: String, excluding id: Int64, now: String, in connection: Connection
+        _ familyCardNo: String, to memberClass: Int, since: String, excluding id: Int64, now: String, in connection: DatabaseConnection
     ) throws -> [(id: Int64, oldClass: Int)] {
         let moved = try connection.fetchAll("""
             SELECT id, class FROM members
@@ -195,7 +196,7 @@ struct MemberRepository: Sendable {
     }
 
     /// Deactivates a member that is not already; false when it was.
-    func deactivate(_ id: Int64, reason: DeactivationReason, now: String, in connection: Connection) throws -> Bool {
+    func deactivate(_ id: Int64, reason: DeactivationReason, now: String, in connection: DatabaseConnection) throws -> Bool {
         try connection.execute("""
             UPDATE members SET status = 'deactivated', status_reason = ?, updated_at = ?, version = version + 1
             WHERE id = ? AND status <> 'deactivated'
@@ -204,7 +205,7 @@ struct MemberRepository: Sendable {
     }
 
     /// Every member on a family card within scope, by id.
-    func family(_ familyCardNo: String, scope: Scope, today: CalendarDate, in connection: Connection) throws -> [Member] {
+    func family(_ familyCardNo: String, scope: Scope, today: CalendarDate, in connection: DatabaseConnection) throws -> [Member] {
         let (condition, bindings) = scope.condition(on: "registered_organization_id")
         return try connection.fetchAll(
             "SELECT \(Self.columns) FROM members WHERE family_card_no = ? AND \(condition) ORDER BY id",
@@ -213,17 +214,17 @@ struct MemberRepository: Sendable {
 
     // MARK: - History
 
-    func recordHistory(_ change: MemberHistoryEntry, memberID: Int64, by principal: Principal?, requestID: String, now: String, in connection: Connection) throws {
+    func recordHistory(_ change: MemberHistoryEntry, memberID: Int64, by principal: Principal?, requestID: String, now: String, in connection: DatabaseConnection) throws {
         try connection.execute("""
             INSERT INTO member_history (member_id, field, old_value, new_value, reason, api_key_id, role, request_id, changed_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            [.integer(memberID), .text(change.field.rawValue), SQLiteValue(change.oldValue), SQLiteValue(change.newValue),
-             SQLiteValue(change.reason), SQLiteValue(principal?.apiKeyID), .text(principal?.role.rawValue ?? "system"),
+            [.integer(memberID), .text(change.field.rawValue), SQLValue(change.oldValue), SQLValue(change.newValue),
+             SQLValue(change.reason), SQLValue(principal?.apiKeyID), .text(principal?.role.rawValue ?? "system"),
              .text(requestID), .text(now)])
     }
 
-    func history(of memberID: Int64, after: Int64?, limit: Int, in connection: Connection) throws -> [MemberHistoryEntry] {
+    func history(of memberID: Int64, after: Int64?, limit: Int, in connection: DatabaseConnection) throws -> [MemberHistoryEntry] {
         try connection.fetchAll("""
             SELECT id, field, old_value, new_value, reason, api_key_id, role, changed_at FROM member_history
             WHERE member_id = ? AND id > ? ORDER BY id LIMIT ?
@@ -241,14 +242,14 @@ struct MemberRepository: Sendable {
     // MARK: - Rows
 
     /// The derived status of a row with `status` and `active_from`.
-    private static func status(of row: Row, today: CalendarDate) throws -> MemberStatus {
+    private static func status(of row: DatabaseRow, today: CalendarDate) throws -> MemberStatus {
         MemberStatus.derived(
             stored: try row.value("status", as: MemberStatus.self),
             activeFrom: try row.optionalString("active_from").flatMap(CalendarDate.init), today: today)
     }
 
     /// Decodes a row of `columns` as of `today`.
-    private func decoder(today: CalendarDate) -> (Row) throws -> Member {
+    private func decoder(today: CalendarDate) -> (DatabaseRow) throws -> Member {
         { [protection] row in
             Member(
                 id: try row.int64("id"), nik: try protection.open(try row.blob("nik_sealed")), cardNo: try row.optionalString("card_no"),

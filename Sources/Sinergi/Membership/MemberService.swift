@@ -1,3 +1,4 @@
+public import Database
 public import SQLite
 
 /// The registry's rules (DOMAIN.md, Members): one NIK one member, PBI in class 3, PPU_BU with
@@ -76,7 +77,7 @@ public struct MemberService: Sendable {
     }
 
     /// The NIK against the record and the region list: warnings, never refusals.
-    static func warnings(for member: NewMember, regions: KnownRegions, in connection: Connection) throws -> [FieldError] {
+    static func warnings(for member: NewMember, regions: KnownRegions, in connection: DatabaseConnection) throws -> [FieldError] {
         var known: [String: Bool] = [:]
         for code in [member.nik.provinceCode, member.nik.regencyCode, member.nik.districtCode] {
             known[code] = try RegionCode(code).map { try regions.contains($0, in: connection) } ?? false
@@ -96,7 +97,7 @@ public struct MemberService: Sendable {
 
     // References that do not exist, or lie outside a partner's scope, are field errors, together.
     private static func referenceErrors(
-        _ member: MemberReferences, scope: Scope, regions: KnownRegions, in connection: Connection
+        _ member: MemberReferences, scope: Scope, regions: KnownRegions, in connection: DatabaseConnection
     ) throws -> [FieldError] {
         var errors: [FieldError] = []
         if let region = member.regionCode, try !regions.contains(region, in: connection) {

@@ -21,7 +21,7 @@ public enum SyntheticRegistry {
         let repository = MemberRepository(protection: application.protection)
         var random = SplitMix64(seed: seed)
         let now = Timestamp.now()
-        let (regencies, organizations, employers, existing) = try application.database.writeSync { connection in
+        let (regencies, organizations, employers, existing) = try application.store.writeSync { connection in
             let regencies = try RegionRepository.children(of: "35", level: .regency, in: connection)
             guard !regencies.isEmpty else { throw ConfigError(key: "regions.load_on_start", reason: "no regencies of Jawa Timur are loaded") }
             var organizations: [Int64] = []
@@ -60,7 +60,7 @@ public enum SyntheticRegistry {
             }
             let batch = drafts
             let serialBase = existing + written
-            inserted += try application.database.writeSync { connection in
+            inserted += try application.store.writeSync { connection in
                 var inserted = 0
                 for (index, (draft, registeredOn)) in batch.enumerated() {
                     var member = draft

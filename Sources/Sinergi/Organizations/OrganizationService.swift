@@ -1,3 +1,4 @@
+public import Database
 public import SQLite
 
 /// The rules of the organization tree: references exist, a parent change never makes a
@@ -76,7 +77,7 @@ public struct OrganizationService: Sendable {
 
     // A parent and a region that do not exist are field errors, reported with the others.
     private static func checkReferences(
-        parentID: Int64?, regionCode: RegionCode?, into errors: inout [FieldError], in connection: Connection
+        parentID: Int64?, regionCode: RegionCode?, into errors: inout [FieldError], in connection: DatabaseConnection
     ) throws {
         if let parentID, try OrganizationRepository.find(parentID, scope: .all, in: connection) == nil {
             errors.append(.init(field: "parent_id", code: "not_found", message: "no organization has this id"))

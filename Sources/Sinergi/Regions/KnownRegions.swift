@@ -1,3 +1,4 @@
+internal import Database
 internal import SQLite
 internal import Synchronization
 
@@ -13,7 +14,7 @@ final class KnownRegions: Sendable {
     private let codes = Mutex<Set<String>>([])
 
     /// Whether `code` is a region of the database `connection` reads.
-    func contains(_ code: RegionCode, in connection: Connection) throws -> Bool {
+    func contains(_ code: RegionCode, in connection: DatabaseConnection) throws -> Bool {
         if codes.withLock({ $0.contains(code.digits) }) { return true }
         guard try RegionRepository.level(of: code, in: connection) != nil else { return false }
         codes.withLock { _ = $0.insert(code.digits) }

@@ -1,20 +1,21 @@
+public import Database
 public import SQLite
 
 /// SQL for `regions` and `region_populations`.
 public enum RegionRepository {
     /// Whether `code` is a region, and its level: the one check every domain uses.
-    public static func level(of code: RegionCode, in connection: Connection) throws -> RegionLevel? {
+    public static func level(of code: RegionCode, in connection: DatabaseConnection) throws -> RegionLevel? {
         try connection.fetchOne("SELECT level FROM regions WHERE code = ?", [.text(code.digits)]) {
             try $0.value("level", as: RegionLevel.self)
         }
     }
 
-    static func find(_ code: String, in connection: Connection) throws -> Region? {
+    static func find(_ code: String, in connection: DatabaseConnection) throws -> Region? {
         try connection.fetchOne("SELECT code, name, level, parent_code, kind FROM regions WHERE code = ?", [.text(code)], map: decode)
     }
 
     /// The region and every region above it, the region first.
-    static func chain(_ code: String, in connection: Connection) throws -> [Region] {
+    static func chain(_ code: String, in connection: DatabaseConnection) throws -> [Region] {
         try connection.fetchAll("""
             WITH RECURSIVE chain(code, depth) AS (
                 SELECT code, 0 FROM regions WHERE code = ?
@@ -25,9 +26,9 @@ public enum RegionRepository {
             """, [.text(code)], map: decode)
     }
 
-    static func list(_ filter: RegionFilter, after: String?, limit: Int, in connection: Connection) throws -> [Region] {
+    static func list(_ filter: RegionFilter, after: String?, limit: Int, in connection: DatabaseConnection) throws -> [Region] {
         var conditions = ["code > ?"]
-        var bindings: [SQLiteValue] = [.text(after ?? "")]
+        var bindings: [SQLValue] = [.text(after ?? "")]
         if let level = filter.level {
             conditions.append("level = ?")
             bindings.append(.text(level.rawValue))
@@ -43,13 +44,13 @@ public enum RegionRepository {
     }
 
     /// Figures by year, newest first.
-    static func populations(_ code: String, in connection: Connection) throws -> [RegionPopulation] {
+    static func populations(_ code: String, in connection: DatabaseConnection) throws -> [RegionPopulation] {
         try connection.fetchAll(
             "SELECT year, population, source FROM region_populations WHERE region_code = ? ORDER BY year DESC", [.text(code)]
         ) { RegionPopulation(year: try $0.int("year"), population: try $0.int64("population"), source: try $0.string("source")) }
     }
 
-    static func upsertPopulation(_ code: String, year: Int, population: Int64, source: String, now: String, in connection: Connection) throws {
+    static func upsertPopulation(_ code: String, year: Int, population: Int64, source: String, now: String, in connection: DatabaseConnection) throws {
         try connection.execute("""
             INSERT INTO region_populations (region_code, year, population, source, updated_at) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (region_code, year) DO UPDATE SET population = excluded.population, source = excluded.source,
@@ -58,7 +59,7 @@ public enum RegionRepository {
     }
 
     /// The codes of `parent`'s children of `level`, in order.
-    static func children(of parent: String, level: RegionLevel, in connection: Connection) throws -> [String] {
+    static func children(of parent: String, level: RegionLevel, in connection: DatabaseConnection) throws -> [String] {
         try connection.fetchAll(
             "SELECT code FROM regions WHERE level = ? AND parent_code = ? ORDER BY code", [.text(level.rawValue), .text(parent)]
         ) { try $0.string("code") }
@@ -70,12 +71,12 @@ public enum RegionRepository {
     static let insertPopulationSQL =
         "INSERT INTO region_populations (region_code, year, population, source, updated_at) VALUES (?, ?, ?, ?, ?)"
 
-    static func count(in connection: Connection) throws -> Int {
+    static func count(in connection: DatabaseConnection) throws -> Int {
         try connection.fetchOne("SELECT count(*) AS regions FROM regions") { try $0.int("regions") } ?? 0
     }
 
     /// A region from a row of `code, name, level, parent_code, kind`.
-    private static func decode(_ row: Row) throws -> Region {
+    private static func decode(_ row: DatabaseRow) throws -> Region {
         Region(
             code: try row.string("code"), name: try row.string("name"), level: try row.value("level", as: RegionLevel.self),
             parentCode: try row.optionalString("parent_code"), kind: try row.optionalString("kind"))

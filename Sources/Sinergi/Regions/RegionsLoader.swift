@@ -1,5 +1,6 @@
 public import Foundation
 public import SQLite
+internal import Database
 
 /// Loads the Kemendagri list (`migrations/data/regions.csv`, see docs/regions.md) into an
 /// empty `regions` table: 91,599 rows in one transaction, in about a second.
@@ -11,7 +12,7 @@ public enum RegionsLoader {
     /// Loads `file` when the table is empty; returns the rows loaded (0 when it was not empty).
     @discardableResult
     public static func loadIfEmpty(_ database: DatabasePool, from file: URL) throws -> Int {
-        guard try database.readSync({ connection in try RegionRepository.count(in: connection) }) == 0 else { return 0 }
+        guard try database.readSync({ connection in try RegionRepository.count(in: DatabaseConnection(connection)) }) == 0 else { return 0 }
         let data = try Data(contentsOf: file)
         let now = Timestamp.now()
         let loaded = try database.writeSync { connection -> Int in
