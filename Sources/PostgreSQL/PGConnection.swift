@@ -162,7 +162,7 @@ public final class PGConnection {
         }
         // No SQLSTATE: libpq's own failure, such as a connection lost mid-query.
         let state = field("C") ?? "08006"
-        return PGError(sqlState: state, message: field("M") ?? message(of: handle), constraint: field("n"), sql: sql)
+        return PGError(sqlState: state, message: field("M") ?? message(of: handle), constraint: field("n"), table: field("t"), sql: sql)
     }
 
     private static func message(of handle: OpaquePointer) -> String {

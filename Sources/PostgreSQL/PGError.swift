@@ -11,13 +11,16 @@ public struct PGError: Error, Sendable, Hashable, CustomStringConvertible {
     public let message: String
     /// The name of the constraint that failed, when one did.
     public let constraint: String?
+    /// The table of that constraint, when the server names one.
+    public let table: String?
     /// The SQL text being run, if any; it never contains bound values.
     public let sql: String?
 
-    public init(sqlState: String, message: String, constraint: String? = nil, sql: String? = nil) {
+    public init(sqlState: String, message: String, constraint: String? = nil, table: String? = nil, sql: String? = nil) {
         self.sqlState = sqlState
         self.message = message
         self.constraint = constraint
+        self.table = table
         self.sql = sql
     }
 

@@ -72,14 +72,26 @@ public final class PGPool: Sendable {
         _ isolation: PGIsolation = .readCommitted, attempts: Int = 5,
         _ work: @escaping @Sendable (PGConnection) throws -> T
     ) async throws -> T {
-        try await run { connection in
-            var attempt = 1
-            while true {
-                do {
-                    return try connection.transaction(isolation, work)
-                } catch let error as PGError where error.isRetryable && attempt < attempts {
-                    attempt += 1
-                }
+        try await run { connection in try Self.retrying(isolation, attempts: attempts, on: connection, work) }
+    }
+
+    /// `transaction` that blocks the calling thread, for command-line tools.
+    public func transactionSync<T: Sendable>(
+        _ isolation: PGIsolation = .readCommitted, attempts: Int = 5,
+        _ work: @escaping @Sendable (PGConnection) throws -> T
+    ) throws -> T {
+        try runSync { connection in try Self.retrying(isolation, attempts: attempts, on: connection, work) }
+    }
+
+    private static func retrying<T>(
+        _ isolation: PGIsolation, attempts: Int, on connection: PGConnection, _ work: (PGConnection) throws -> T
+    ) throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try connection.transaction(isolation, work)
+            } catch let error as PGError where error.isRetryable && attempt < attempts {
+                attempt += 1
             }
         }
     }

@@ -8,19 +8,9 @@ import Testing
 struct PostgreSQLMigratorTests {
     static let folder = repositoryRoot.appendingPathComponent("migrations/postgresql")
 
-    /// A pool whose connections work in a schema of their own, dropped by `drop`.
-    static func poolInFreshSchema(size: Int = 1) throws -> (pool: @Sendable () throws -> PGPool, drop: () -> Void) {
-        let url = PostgreSQLTestSettings.url!
-        let schema = "migrate_\(UInt32.random(in: 0...UInt32.max))"
-        let admin = try PGConnection(url: url)
-        try admin.execute("CREATE SCHEMA \(schema)")
-        let scoped = url + (url.contains("?") ? "&" : "?") + "options=-csearch_path%3D\(schema)"
-        return ({ try PGPool(url: scoped, size: size) }, { try? admin.execute("DROP SCHEMA \(schema) CASCADE") })
-    }
-
     @Test("migrating applies every PostgreSQL migration once; a second run applies none")
     func appliesOnce() throws {
-        let (makePool, drop) = try Self.poolInFreshSchema()
+        let (makePool, drop) = try FreshPostgreSQLSchema.make()
         defer { drop() }
         let pool = try makePool()
         defer { pool.close() }
@@ -33,7 +23,7 @@ struct PostgreSQLMigratorTests {
 
     @Test("three nodes starting at once on one database: one applies the migrations, the others wait and find none")
     func concurrentNodes() async throws {
-        let (makePool, drop) = try Self.poolInFreshSchema()
+        let (makePool, drop) = try FreshPostgreSQLSchema.make()
         defer { drop() }
         let migrator = try Migrator(directory: Self.folder)
         let applied = try await withThrowingTaskGroup(of: Int.self) { group in

@@ -31,7 +31,7 @@ struct APIKeyRoutes: Sendable {
             }
         }
         router.add(.get, "/v1/api-keys/{id}", roles: .adminOnly) { request, context in
-            guard let id = request.parameters["id"].flatMap(Int64.init), let key = try service.find(id) else {
+            guard let id = request.parameters["id"].flatMap(Int64.init), let key = try await service.find(id) else {
                 throw AppError.notFound
             }
             var json = JSONWriter()

@@ -31,7 +31,7 @@ struct APIKeyService: Sendable {
     func create(_ draft: Draft, problems: [FieldError], audit entry: AuditEntry) async throws -> Created {
         // Organizations are never deleted, so the lookup may precede the write; the foreign
         // key stays the guarantee underneath. A primary-key lookup: on this thread (`readHere`).
-        let errors = try store.lookup { connection in try Self.problems(of: draft, besides: problems, in: connection) }
+        let errors = try await store.lookup { connection in try Self.problems(of: draft, besides: problems, in: connection) }
         guard errors.isEmpty, let name = draft.name, let role = draft.role else { throw AppError.invalid(errors) }
         let token = APIKeyToken.generate()
         let sealed = draft.allowsSignature ? protection.seal(token.secret) : nil
@@ -84,9 +84,9 @@ struct APIKeyService: Sendable {
     }
 
     /// The key with this id, revoked or not; nil when there is none.
-    func find(_ id: Int64) throws -> APIKey? {
+    func find(_ id: Int64) async throws -> APIKey? {
         // A primary-key lookup: on this thread, which saves two hand-offs (see `readHere`).
-        try store.lookup { connection in try APIKeyRepository.find(connection, id: id) }
+        try await store.lookup { connection in try APIKeyRepository.find(connection, id: id) }
     }
 
     /// Revokes a usable key with its audit row; `AppError.notFound` when there is no such key

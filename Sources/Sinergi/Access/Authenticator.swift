@@ -52,9 +52,9 @@ public final class Authenticator: Sendable {
     public func authenticate(_ request: Request) async throws(AppError) -> Principal {
         let key: StoredKey
         if let authorization = request.headers["Authorization"] {
-            key = try bearer(authorization)
+            key = try await bearer(authorization)
         } else if let consumer = request.headers["X-Cons-Id"] {
-            key = try signed(consumer: consumer, request: request)
+            key = try await signed(consumer: consumer, request: request)
         } else {
             throw .unauthenticated
         }
@@ -76,11 +76,11 @@ public final class Authenticator: Sendable {
         return text[first...last]
     }
 
-    private func bearer(_ authorization: String) throws(AppError) -> StoredKey {
+    private func bearer(_ authorization: String) async throws(AppError) -> StoredKey {
         let parts = authorization.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer",
               let token = APIKeyToken(parsing: String(Self.trimmingWhitespace(parts[1]))),
-              let (key, verified) = try key(token.keyID)
+              let (key, verified) = try await key(token.keyID)
         else { throw .unauthenticated }
         let presented = Array(token.secret.utf8)
         if let verified, ConstantTime.equals(presented, verified) { return key }
@@ -91,7 +91,7 @@ public final class Authenticator: Sendable {
 
     /// The usable (not revoked) key with this id. Text that is not a key id is refused
     /// before any read, so garbage costs no database work.
-    private func key(_ keyID: String) throws(AppError) -> (key: StoredKey, verifiedSecret: [UInt8]?)? {
+    private func key(_ keyID: String) async throws(AppError) -> (key: StoredKey, verifiedSecret: [UInt8]?)? {
         guard APIKeyToken.isKeyID(keyID) else { return nil }
         // The stamp before the read: a change committed after it shows as a new stamp next time.
         let stamp = changes.stamp()
@@ -108,7 +108,7 @@ public final class Authenticator: Sendable {
         let key: StoredKey?
         do {
             // A unique-index lookup: on this thread, which saves two hand-offs (see `readHere`).
-            key = try store.lookupOne { connection in try APIKeyRepository.usable(connection, keyID: keyID) }
+            key = try await store.lookupOne { connection in try APIKeyRepository.usable(connection, keyID: keyID) }
         } catch {
             logger.error("cannot read api keys", metadata: ["reason": "\(error)"])
             throw .unavailable("API keys cannot be checked just now.")
@@ -123,7 +123,7 @@ public final class Authenticator: Sendable {
     }
 
     // base64(HMAC-SHA256(secret, cons_id + "&" + timestamp)), as BPJS Kesehatan's bridging APIs.
-    private func signed(consumer: String, request: Request) throws(AppError) -> StoredKey {
+    private func signed(consumer: String, request: Request) async throws(AppError) -> StoredKey {
         guard let timestampText = request.headers["X-Timestamp"], let timestamp = Int(timestampText),
               let signatureText = request.headers["X-Signature"], let signature = Data(base64Encoded: signatureText)
         else { throw .unauthenticated }
@@ -131,7 +131,7 @@ public final class Authenticator: Sendable {
         // could overflow. Checked before the key is looked up, which reads the database.
         let now = Timestamp.epochSeconds()
         guard (now - Self.signatureWindowSeconds)...(now + Self.signatureWindowSeconds) ~= timestamp,
-              let key = try key(consumer)?.key, let sealed = key.sealedSecret,
+              let key = try await key(consumer)?.key, let sealed = key.sealedSecret,
               let secret = try? protection.open(sealed)
         else { throw .unauthenticated }
         let expected = HMAC.sha256(key: Array(secret.utf8), message: Array("\(consumer)&\(timestampText)".utf8))

@@ -76,8 +76,8 @@ public final class Application: Sendable {
         // batches of up to 512, 7,500-8,000/s with 4, 7,400 with 8, 6,600 with 2). Audit
         // records of reads are tiny jobs, and share as many to a commit as arrive.
         writes = GroupCommit(database: database, maxBatch: 4)
-        store = Store(pool: database, groupCommit: writes)
-        audit = AuditLog(writes: GroupCommit(database: database))
+        store = Store(pool: database, writes: writes, records: GroupCommit(database: database))
+        audit = AuditLog(store: store)
         keyChanges = KeyChangeSignal(databasePath: config.database, logger: logger)
         let access = Access(
             authenticator: Authenticator(store: store, protection: protection, changes: keyChanges, logger: logger),

@@ -1,29 +1,28 @@
 public import Database
 public import SQLite
 
-/// Records reads of personal data through the shared `GroupCommit`: a request waits until its
+/// Records reads of personal data through `Store.append` (on SQLite a shared `GroupCommit`): a request waits until its
 /// record is durable, but records of many requests share one transaction (one commit a read
 /// caps near 6,000/s here). Records take no savepoint each (`GroupCommit.append`): one that
 /// fails to insert fails its whole batch, and every request in it is answered with the error.
 ///
 /// Writes record their audit row inside their own transaction instead (`insert`).
 public final class AuditLog: Sendable {
-    private let writes: GroupCommit
+    private let store: Store
 
-    /// Transactions committed so far by the shared `GroupCommit`, audit records and any other
-    /// batched writes alike, for tests of the grouping.
-    var commitCount: Int { writes.commitCount }
+    /// Transactions committed so far for audit records (SQLite), for tests of the grouping.
+    var commitCount: Int { store.recordCommits }
 
-    init(writes: GroupCommit) {
-        self.writes = writes
+    init(store: Store) {
+        self.store = store
     }
 
     /// Records `entry` and returns once it is committed.
     public func record(_ entry: AuditEntry) async throws {
         // Stamped when the read happened, not when its batch runs.
         let time = Timestamp.now()
-        try await writes.append { connection in
-            try AuditRepository.insert(DatabaseConnection(connection), entry, at: time)
+        try await store.append { connection in
+            try AuditRepository.insert(connection, entry, at: time)
         }
     }
 

@@ -54,7 +54,7 @@ struct MemberRoutes: Sendable {
             var references = MemberReferences()
             let draft = Self.draft(from: &input, today: context.today, references: &references)
             guard let draft, input.errors.isEmpty else {
-                throw AppError.invalid(input.errors + (try service.referenceErrors(references, context)))
+                throw AppError.invalid(input.errors + (try await service.referenceErrors(references, context)))
             }
             let (member, warnings) = try await service.register(draft, context)
             var response = Self.response(member, for: context, warnings: warnings, status: .created)

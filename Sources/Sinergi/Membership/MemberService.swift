@@ -39,7 +39,7 @@ public struct MemberService: Sendable {
         // references (rows that are never deleted) and the region lookups behind the warnings,
         // and the encryption. The writer, which every registration waits for, does only the
         // family rule, the insert and the history.
-        let warnings = try store.lookup { connection in
+        let warnings = try await store.lookup { connection in
             let errors = try Self.referenceErrors(member.references, scope: scope, regions: regions, in: connection)
             if !errors.isEmpty { throw AppError.invalid(errors) }
             return try Self.warnings(for: member, regions: regions, in: connection)
@@ -90,9 +90,9 @@ public struct MemberService: Sendable {
 
     /// The reference errors of a registration whose fields are not all valid, so one answer
     /// names the bad fields and the references that do not exist together.
-    func referenceErrors(_ references: MemberReferences, _ context: RequestContext) throws -> [FieldError] {
+    func referenceErrors(_ references: MemberReferences, _ context: RequestContext) async throws -> [FieldError] {
         let (scope, regions) = (context.scope, regions)
-        return try store.lookup { connection in try Self.referenceErrors(references, scope: scope, regions: regions, in: connection) }
+        return try await store.lookup { connection in try Self.referenceErrors(references, scope: scope, regions: regions, in: connection) }
     }
 
     // References that do not exist, or lie outside a partner's scope, are field errors, together.
@@ -128,7 +128,7 @@ public struct MemberService: Sendable {
         let (scope, today) = (context.scope, context.today)
         let repository = repository
         // A primary-key lookup: on this thread, which saves two hand-offs (see `readHere`).
-        guard let member = try store.lookupOne({ try repository.find(id, scope: scope, today: today, in: $0) }) else {
+        guard let member = try await store.lookupOne({ try repository.find(id, scope: scope, today: today, in: $0) }) else {
             return nil
         }
         try await audit.record(context.audit("read", "member", id: id))

@@ -1,3 +1,4 @@
+public import PostgreSQL
 public import SQLite
 
 /// The answer to a constraint the database enforced: the last line of defence behind the
@@ -7,15 +8,37 @@ public import SQLite
 enum ConstraintViolation {
     /// The client error for a constraint failure, or nil for any other error.
     static func appError(for error: any Error) -> AppError? {
-        guard let error = error as? SQLiteError, error.isConstraint else { return nil }
-        let field = column(in: error.message) ?? "body"
-        if error.isUniqueConstraint {
+        if let error = error as? SQLiteError, error.isConstraint {
+            return appError(field: column(in: error.message) ?? "body", unique: error.isUniqueConstraint, foreignKey: error.isForeignKeyConstraint)
+        }
+        if let error = error as? PGError, error.isConstraint {
+            return appError(
+                field: column(inConstraint: error.constraint, of: error.table) ?? "body", unique: error.isUniqueViolation,
+                foreignKey: error.isForeignKeyViolation)
+        }
+        return nil
+    }
+
+    private static func appError(field: String, unique: Bool, foreignKey: Bool) -> AppError {
+        if unique {
             return .duplicate("A record with this \(field) exists already.", existingID: nil)
         }
-        if error.isForeignKeyConstraint {
+        if foreignKey {
             return .invalid([.init(field: field, code: "not_found", message: "refers to a record that does not exist")])
         }
         return .invalid([.init(field: field, code: "invalid_value", message: "is not a value this field can hold")])
+    }
+
+    /// PostgreSQL's default names of single-column constraints: "employers_nib_key" (unique)
+    /// of table "employers" → "nib", "members_employer_id_fkey" → "employer_id"; nil for
+    /// other names (CHECKs, "…_check", say the column only when there is one).
+    static func column(inConstraint name: String?, of table: String?) -> String? {
+        guard let name, let table, name.hasPrefix(table + "_") else { return nil }
+        let rest = name.dropFirst(table.count + 1)
+        for suffix in ["_fkey", "_key"] where rest.hasSuffix(suffix) {
+            return String(rest.dropLast(suffix.count))
+        }
+        return nil
     }
 
     /// "UNIQUE constraint failed: employers.nib" → "nib"; nil when SQLite names no column

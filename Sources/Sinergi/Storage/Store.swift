@@ -1,49 +1,99 @@
 public import Database
+public import PostgreSQL
 public import SQLite
 
 /// The one way services reach the database, each call naming the connection its use case
-/// needs (docs/architecture.md, threading model).
+/// needs (docs/architecture.md, threading model), on either engine.
+///
+/// On SQLite: reads on reader threads or on the event loop's own reader, writes on the one
+/// writer, grouped commits through `GroupCommit`. On PostgreSQL every call runs on a pool
+/// connection's thread; reads see one snapshot (REPEATABLE READ), writes are SERIALIZABLE
+/// (so check-then-act rules such as one class per PBPU family hold with concurrent writers)
+/// and run again when they lose a conflict; there is no grouping of commits.
 public struct Store: Sendable {
-    let pool: DatabasePool
-    /// Writes that share one commit with other requests' (registrations).
-    let groupCommit: GroupCommit
-
-    public init(pool: DatabasePool, groupCommit: GroupCommit) {
-        self.pool = pool
-        self.groupCommit = groupCommit
+    enum Engine: Sendable {
+        case sqlite(DatabasePool, writes: GroupCommit, records: GroupCommit)
+        case postgresql(PGPool)
     }
 
-    /// A read on a reader thread, in one snapshot: lists, and anything else that may scan.
+    let engine: Engine
+
+    /// SQLite: `writes` groups requests' changes, `records` the audit records of reads.
+    public init(pool: DatabasePool, writes: GroupCommit, records: GroupCommit) {
+        engine = .sqlite(pool, writes: writes, records: records)
+    }
+
+    public init(postgresql pool: PGPool) {
+        engine = .postgresql(pool)
+    }
+
+    /// A read in one snapshot: lists, and anything else that may scan.
     func read<T: Sendable>(_ body: @escaping @Sendable (DatabaseConnection) throws -> T) async throws -> T {
-        try await pool.read { try body(DatabaseConnection($0)) }
+        switch engine {
+        case .sqlite(let pool, _, _): try await pool.read { try body(DatabaseConnection($0)) }
+        case .postgresql(let pool): try await pool.transaction(.repeatableRead) { try body(DatabaseConnection($0)) }
+        }
     }
 
-    /// Look-ups by primary or unique key on the calling event loop's own reader, in one
-    /// snapshot, without the hand-off to a reader thread and back. Never a scan: the loop
-    /// waits for it.
-    func lookup<T>(_ body: (DatabaseConnection) throws -> T) throws -> T {
-        try pool.readHere { try body(DatabaseConnection($0)) }
+    /// Look-ups by primary or unique key, in one snapshot. On SQLite on the calling event
+    /// loop's own reader, without the hand-off to a reader thread and back: never a scan, as
+    /// the loop waits for it.
+    func lookup<T: Sendable>(_ body: @escaping @Sendable (DatabaseConnection) throws -> T) async throws -> T {
+        switch engine {
+        case .sqlite(let pool, _, _): try pool.readHere { try body(DatabaseConnection($0)) }
+        case .postgresql(let pool): try await pool.transaction(.repeatableRead) { try body(DatabaseConnection($0)) }
+        }
     }
 
     /// `lookup` of a single statement, which is its own snapshot: no BEGIN and COMMIT.
-    func lookupOne<T>(_ body: (DatabaseConnection) throws -> T) throws -> T {
-        try pool.lookupHere { try body(DatabaseConnection($0)) }
+    func lookupOne<T: Sendable>(_ body: @escaping @Sendable (DatabaseConnection) throws -> T) async throws -> T {
+        switch engine {
+        case .sqlite(let pool, _, _): try pool.lookupHere { try body(DatabaseConnection($0)) }
+        case .postgresql(let pool): try await pool.run { try body(DatabaseConnection($0)) }
+        }
     }
 
-    /// One transaction on the writer (BEGIN IMMEDIATE … COMMIT; rolled back when `body` throws).
+    /// One transaction (SQLite: BEGIN IMMEDIATE on the writer; rolled back when `body` throws).
     func write<T: Sendable>(_ body: @escaping @Sendable (DatabaseConnection) throws -> T) async throws -> T {
-        try await pool.write { try body(DatabaseConnection($0)) }
+        switch engine {
+        case .sqlite(let pool, _, _): try await pool.write { try body(DatabaseConnection($0)) }
+        case .postgresql(let pool): try await pool.transaction(.serializable) { try body(DatabaseConnection($0)) }
+        }
     }
 
     /// `write` that blocks the calling thread, for command-line tools; never from async code.
     @discardableResult
     func writeSync<T: Sendable>(_ body: @escaping @Sendable (DatabaseConnection) throws -> T) throws -> T {
-        try pool.writeSync { try body(DatabaseConnection($0)) }
+        switch engine {
+        case .sqlite(let pool, _, _): try pool.writeSync { try body(DatabaseConnection($0)) }
+        case .postgresql(let pool): try pool.transactionSync(.serializable) { try body(DatabaseConnection($0)) }
+        }
     }
 
     /// A write that shares its commit with concurrent requests' writes, each in its own
-    /// savepoint; answered after the COMMIT.
+    /// savepoint; answered after the COMMIT. On PostgreSQL, which has concurrent writers, a
+    /// `write` of its own.
     func groupedWrite<T: Sendable>(_ body: @escaping @Sendable (DatabaseConnection) throws -> T) async throws -> T {
-        try await groupCommit.write { try body(DatabaseConnection($0)) }
+        switch engine {
+        case .sqlite(_, let writes, _): try await writes.write { try body(DatabaseConnection($0)) }
+        case .postgresql(let pool): try await pool.transaction(.serializable) { try body(DatabaseConnection($0)) }
+        }
+    }
+
+    /// A record (an audit row) that shares its commit with others', without a savepoint each:
+    /// one that fails fails its batch. On PostgreSQL a statement of its own.
+    func append(_ body: @escaping @Sendable (DatabaseConnection) throws -> Void) async throws {
+        switch engine {
+        case .sqlite(_, _, let records): try await records.append { try body(DatabaseConnection($0)) }
+        case .postgresql(let pool): try await pool.run { try body(DatabaseConnection($0)) }
+        }
+    }
+
+    /// Commits of the grouped records so far (SQLite only; 0 on PostgreSQL), for tests.
+    var recordCommits: Int {
+        switch engine {
+        case .sqlite(_, _, let records): records.commitCount
+        case .postgresql: 0
+        }
     }
 }
