@@ -64,7 +64,7 @@ public struct DatabaseConnection {
     // The same with a plain text, which is most statements (SQL's string literal form covers
     // literals; these cover texts put together at run time).
     @discardableResult
-    public func execute(_ sql: String, _ values: [SQLValue]) throws -> Int { try execute(SQL(sql), values) }
+    public func execute(_ sql: String, _ values: [SQLValue] = []) throws -> Int { try execute(SQL(sql), values) }
 
     public func fetchAll<T>(_ sql: String, _ values: [SQLValue] = [], map: (DatabaseRow) throws -> T) throws -> [T] {
         try fetchAll(SQL(sql), values, map: map)

@@ -81,6 +81,38 @@ public struct DatabaseRow {
         }
     }
 
+    // By position, for results whose columns have no useful name (`SELECT count(*)`).
+
+    public func int64(at index: Int32) -> Int64 {
+        switch storage {
+        case .sqlite(let row): row.int64(at: index)
+        case .postgresql(let row): row.int64(at: index)
+        }
+    }
+
+    public func int(at index: Int32) -> Int { Int(int64(at: index)) }
+
+    public func string(at index: Int32) -> String {
+        switch storage {
+        case .sqlite(let row): row.string(at: index)
+        case .postgresql(let row): row.string(at: index)
+        }
+    }
+
+    public func optionalString(at index: Int32) -> String? {
+        switch storage {
+        case .sqlite(let row): row.optionalString(at: index)
+        case .postgresql(let row): row.optionalString(at: index)
+        }
+    }
+
+    public func isNull(at index: Int32) -> Bool {
+        switch storage {
+        case .sqlite(let row): row.isNull(at: index)
+        case .postgresql(let row): row.isNull(at: index)
+        }
+    }
+
     /// The column as a case of `Value`; a text the type has no case for throws instead of
     /// becoming a default.
     public func value<Value: RawRepresentable>(_ name: String, as type: Value.Type) throws(RowError) -> Value

@@ -1,7 +1,8 @@
+import Database
 import Foundation
 import HTTPTestSupport
 import Logging
-import Sinergi
+@testable import Sinergi
 import SQLite
 import Synchronization
 import Testing
@@ -508,18 +509,18 @@ enum HMACForTests {
 
 /// An organization row for partner keys, until the organizations endpoints exist.
 func seedOrganization(_ application: Application, name: String = "PCNU Kabupaten Malang", parent: Int64? = nil) throws -> Int64 {
-    try application.database.writeSync { connection in
-        try connection.execute("INSERT OR IGNORE INTO regions (code, name, level) VALUES ('35', 'Jawa Timur', 'province')")
+    try application.store.writeSync { connection in
+        try connection.execute("INSERT INTO regions (code, name, level) VALUES ('35', 'Jawa Timur', 'province') ON CONFLICT DO NOTHING")
         return try connection.fetchOne("""
             INSERT INTO organizations (name, kind, parent_id, region_code, created_at, updated_at)
             VALUES (?, 'ormas', ?, '35', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z') RETURNING id
-            """, [.text(name), SQLiteValue(parent)]) { $0.int64(at: 0) }!
+            """, [.text(name), SQLValue(parent)]) { $0.int64(at: 0) }!
     }
 }
 
 /// An employer row in region 35 (seed the organization first), so `GET /v1/employers/1` has one to read.
 func seedEmployer(_ application: Application) throws {
-    try application.database.writeSync { connection in
+    try application.store.writeSync { connection in
         try connection.execute("""
             INSERT INTO employers (name, nib, region_code, reported_employees, created_at, updated_at)
             VALUES ('PT Sinar Malang', '3507999999999', '35', 10, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')

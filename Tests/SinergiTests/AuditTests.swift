@@ -13,7 +13,7 @@ import Testing
             _ = try application.issueKey(role: .admin, name: "a")
             for sql in ["UPDATE audit_log SET role = 'x'", "DELETE FROM audit_log"] {
                 do {
-                    try await application.database.write { connection in try connection.execute(sql) }
+                    try await application.store.write { connection in try connection.execute(sql) }
                     Issue.record("\(sql) was allowed")
                 } catch let error as SQLiteError {
                     #expect(error.message.contains("append-only"))
@@ -37,7 +37,7 @@ import Testing
                 try await group.waitForAll()
             }
             // Each record() returned, so each row must already be committed.
-            let count = try await application.database.read { connection in
+            let count = try await application.store.read { connection in
                 try connection.fetchOne("SELECT count(*) FROM audit_log WHERE resource_type = 'member'") { $0.int64(at: 0) }
             }
             #expect(count == 500)
@@ -102,10 +102,10 @@ import Testing
         try await withTestApplication { application, port in
             let auth = ["Authorization": "Bearer \(try application.issueKey(role: .admin, name: "a"))"]
             let principal = Principal(apiKeyID: 1, keyID: "abcdefgh", role: .officer, organizationID: nil)
-            try await application.database.write { connection in
+            try await application.store.write { connection in
                 for (index, time) in ["2024-02-28T23:59:59Z", "2024-02-29T00:00:00Z", "2024-02-29T12:00:00Z", "2024-02-29T23:59:59Z", "2024-03-01T00:00:00Z"].enumerated() {
                     try AuditRepository.insert(
-                        DatabaseConnection(connection), AuditEntry(principal: principal, action: "read", resourceType: "member", resourceID: String(index), requestID: "r"),
+                        connection, AuditEntry(principal: principal, action: "read", resourceType: "member", resourceID: String(index), requestID: "r"),
                         at: time)
                 }
             }

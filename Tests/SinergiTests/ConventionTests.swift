@@ -1,8 +1,9 @@
+import Database
 import Foundation
 import HTTPServer
 import HTTPTestSupport
 import Logging
-import Sinergi
+@testable import Sinergi
 import SQLite
 import Testing
 
@@ -121,10 +122,10 @@ import Testing
             // A key whose first request is still running (its row taken, no answer stored yet).
             let request = Request(method: .post, path: "/v1/members", body: Array(body.utf8))
             let hash = IdempotencyStore.hash(request, protection: application.protection)
-            let apiKeyID = try #require(try application.database.readSync { connection in
+            let apiKeyID = try #require(try application.store.writeSync { connection in
                 try connection.fetchOne("SELECT id FROM api_keys WHERE name = 'officer'") { $0.int64(at: 0) }
             })
-            try application.database.writeSync { connection in
+            try application.store.writeSync { connection in
                 _ = try connection.execute(
                     "INSERT INTO idempotency_keys (api_key_id, key, request_hash, state, created_at) VALUES (?, 'running-1', ?, 'running', ?)",
                     [.integer(apiKeyID), .blob(hash), .integer(Int64(Date().timeIntervalSince1970))])

@@ -1,3 +1,4 @@
+import Database
 import Foundation
 import HTTPTestSupport
 @testable import Sinergi
@@ -26,7 +27,7 @@ import Testing
     /// A member row written straight into `members`, as the member endpoints will write it;
     /// the NIK's blind index and ciphertext are random bytes, which the count never reads.
     static func insertMember(_ application: Application, employer: Int, segment: String = "PPU_BU", status: String = "active") async throws {
-        try await application.database.write { connection in
+        try await application.store.write { connection in
             try connection.execute("""
                 INSERT INTO members (
                     nik_index, nik_sealed, full_name, birth_date, sex, family_card_no, relationship, segment, class,
@@ -68,7 +69,7 @@ import Testing
             #expect(try client.request("GET", "/v1/employers/\(id + 1)", headers: auth).status == 404)
             #expect(try client.request("GET", "/v1/employers/x", headers: auth).status == 404)
 
-            let audited = try await application.database.read { connection in
+            let audited = try await application.store.read { connection in
                 try connection.fetchAll("SELECT action, resource_id FROM audit_log WHERE resource_type = 'employer'") {
                     [$0.string(at: 0), $0.string(at: 1)]
                 }
@@ -106,7 +107,7 @@ import Testing
             let combining = String(repeating: "e\u{301}", count: 150)
             #expect(try codes(#"{"name":"\#(combining)","nib":"3507000000001","region_code":"3507","reported_employees":1}"#) == ["name": "too_long"])
             #expect(try codes(#"{"name":"PT X","nib":"3507000000001","region_code":"3599","reported_employees":1}"#) == ["region_code": "not_found"])
-            let count = try await application.database.read { try $0.fetchOne("SELECT count(*) FROM employers") { $0.int(at: 0) } }
+            let count = try await application.store.read { try $0.fetchOne("SELECT count(*) FROM employers") { $0.int(at: 0) } }
             #expect(count == 0)
         }
     }

@@ -19,10 +19,10 @@ import Testing
     }
 
     static func seedRegions(_ application: Application) throws {
-        try application.database.writeSync { connection in
+        try application.store.writeSync { connection in
             for (code, level, parent) in [("35", "province", nil), ("3507", "regency", "35"), ("3573", "regency", "35"), ("52", "province", nil), ("5203", "regency", "52")] as [(String, String, String?)] {
-                try connection.execute("INSERT OR IGNORE INTO regions (code, name, level, parent_code) VALUES (?, ?, ?, ?)",
-                                       [.text(code), .text("R\(code)"), .text(level), SQLiteValue(parent)])
+                try connection.execute("INSERT INTO regions (code, name, level, parent_code) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                                       [.text(code), .text("R\(code)"), .text(level), SQLValue(parent)])
             }
         }
     }
@@ -40,8 +40,8 @@ import Testing
             let lazisnu = try Self.create(client, auth, name: "LAZISNU Malang", kind: "zakat_body", parent: pcnu)
             let other = try Self.create(client, auth, name: "PCNU Kota Malang", region: "3573")
 
-            let subtree = try await application.database.read { connection in
-                try OrganizationRepository.subtree(of: Int64(pcnu), in: DatabaseConnection(connection))
+            let subtree = try await application.store.read { connection in
+                try OrganizationRepository.subtree(of: Int64(pcnu), in: connection)
             }
             #expect(Set(subtree) == Set([pcnu, mwcnu, ranting, anak, lazisnu].map(Int64.init)))
 

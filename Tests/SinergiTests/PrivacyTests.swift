@@ -1,7 +1,8 @@
+import Database
 import Foundation
 import HTTPTestSupport
 import Logging
-import Sinergi
+@testable import Sinergi
 import SQLite
 import Testing
 
@@ -111,7 +112,7 @@ import Testing
 
             // Each of those answers left exactly its audit row, committed before it was sent.
             let requestIDs = audited.map { $0.0.header("X-Request-Id") ?? "" }
-            let rows = try await application.database.read { connection in
+            let rows = try await application.store.read { connection in
                 try requestIDs.map { id in
                     try connection.fetchAll("SELECT action, resource_type FROM audit_log WHERE request_id = ?", [.text(id)]) {
                         "\($0.string(at: 0))/\($0.string(at: 1))"

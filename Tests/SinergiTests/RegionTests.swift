@@ -1,6 +1,7 @@
+import Database
 import Foundation
 import HTTPTestSupport
-import Sinergi
+@testable import Sinergi
 import SQLite
 import Testing
 
@@ -9,12 +10,12 @@ import Testing
     @Test("the list loads with 38 provinces, 514 regencies, 7,285 districts and 83,762 villages")
     func counts() async throws {
         try await withTestApplication(configure: { $0.loadRegions = true }) { application, _ in
-            let counts = try await application.database.read { connection in
+            let counts = try await application.store.read { connection in
                 try connection.fetchAll("SELECT level, count(*) FROM regions GROUP BY level") { ($0.string(at: 0), $0.int(at: 1)) }
             }
             let byLevel = Dictionary(uniqueKeysWithValues: counts)
             #expect(byLevel == ["province": 38, "regency": 514, "district": 7285, "village": 83762])
-            let orphans = try await application.database.read { connection in
+            let orphans = try await application.store.read { connection in
                 try connection.fetchOne("""
                     SELECT count(*) FROM regions c LEFT JOIN regions p ON p.code = c.parent_code
                     WHERE c.level <> 'province' AND p.code IS NULL

@@ -1,6 +1,7 @@
+import Database
 import Foundation
 import HTTPTestSupport
-import Sinergi
+@testable import Sinergi
 import SQLite
 import Testing
 
@@ -176,18 +177,18 @@ import Testing
     @Test("partner A cannot see partner B's data", arguments: rows)
     func isolation(_ row: Row) async throws {
         try await withTestApplication { application, port in
-            let organizations = try application.database.writeSync { connection -> (Int64, Int64, Int64, Int64) in
+            let organizations = try application.store.writeSync { connection -> (Int64, Int64, Int64, Int64) in
                 for (code, level, parent) in [
                     ("35", "province", nil), ("3507", "regency", "35"), ("350701", "district", "3507"), ("52", "province", nil), ("5203", "regency", "52"),
                 ] as [(String, String, String?)] {
                     try connection.execute("INSERT INTO regions (code, name, level, parent_code) VALUES (?, ?, ?, ?)",
-                                           [.text(code), .text(code), .text(level), SQLiteValue(parent)])
+                                           [.text(code), .text(code), .text(level), SQLValue(parent)])
                 }
                 func insert(_ name: String, _ kind: String, _ parent: Int64?, _ region: String) throws -> Int64 {
                     try connection.fetchOne("""
                         INSERT INTO organizations (name, kind, parent_id, region_code, created_at, updated_at)
                         VALUES (?, ?, ?, ?, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z') RETURNING id
-                        """, [.text(name), .text(kind), SQLiteValue(parent), .text(region)]) { $0.int64(at: 0) }!
+                        """, [.text(name), .text(kind), SQLValue(parent), .text(region)]) { $0.int64(at: 0) }!
                 }
                 let ownRoot = try insert("PCNU Kabupaten Malang", "ormas", nil, "3507")
                 let ownChild = try insert("LAZISNU Kabupaten Malang", "zakat_body", ownRoot, "3507")

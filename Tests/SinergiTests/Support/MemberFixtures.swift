@@ -1,6 +1,7 @@
+import Database
 import Foundation
 import HTTPTestSupport
-import Sinergi
+@testable import Sinergi
 import SQLite
 import Testing
 
@@ -12,10 +13,10 @@ struct MemberFixtures {
     /// Regions the fixtures' NIKs and addresses use: Jawa Timur, Kabupaten Malang and one of
     /// its districts, Kota Malang.
     static func seedRegions(_ application: Application) throws {
-        try application.database.writeSync { connection in
+        try application.store.writeSync { connection in
             for (code, level, parent) in [("35", "province", nil), ("3507", "regency", "35"), ("350701", "district", "3507"), ("3573", "regency", "35")] as [(String, String, String?)] {
-                try connection.execute("INSERT OR IGNORE INTO regions (code, name, level, parent_code) VALUES (?, ?, ?, ?)",
-                                       [.text(code), .text("R\(code)"), .text(level), SQLiteValue(parent)])
+                try connection.execute("INSERT INTO regions (code, name, level, parent_code) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                                       [.text(code), .text("R\(code)"), .text(level), SQLValue(parent)])
             }
         }
     }
