@@ -11,28 +11,17 @@ public struct DatabaseRow {
 
     let storage: Storage
 
-    private func index(_ name: String) throws(RowError) -> Int32 {
-        switch storage {
-        case .sqlite(let row):
-            for index in 0..<row.columnCount where row.columnName(at: index) == name { return index }
-        case .postgresql(let row):
-            if let index = row.columnIndex(name) { return index }
-        }
-        throw .noSuchColumn(name)
-    }
-
-    public func isNull(_ name: String) throws(RowError) -> Bool {
-        let index = try index(name)
-        return switch storage {
-        case .sqlite(let row): row.isNull(at: index)
-        case .postgresql(let row): row.isNull(at: index)
-        }
+    /// The position of PostgreSQL's column `name` (SQLite's rows find theirs themselves, with
+    /// a per-statement index).
+    private func index(_ name: String, in row: PGRow) throws(RowError) -> Int32 {
+        guard let index = row.columnIndex(name) else { throw .noSuchColumn(name) }
+        return index
     }
 
     public func int64(_ name: String) throws(RowError) -> Int64 {
         switch storage {
         case .sqlite(let row): try row.int64(name)
-        case .postgresql(let row): row.int64(at: try index(name))
+        case .postgresql(let row): row.int64(at: try index(name, in: row))
         }
     }
 
@@ -42,42 +31,42 @@ public struct DatabaseRow {
     public func bool(_ name: String) throws(RowError) -> Bool {
         switch storage {
         case .sqlite(let row): try row.bool(name)
-        case .postgresql(let row): row.bool(at: try index(name))
+        case .postgresql(let row): row.bool(at: try index(name, in: row))
         }
     }
 
     public func string(_ name: String) throws(RowError) -> String {
         switch storage {
         case .sqlite(let row): try row.string(name)
-        case .postgresql(let row): row.string(at: try index(name))
+        case .postgresql(let row): row.string(at: try index(name, in: row))
         }
     }
 
     public func blob(_ name: String) throws(RowError) -> [UInt8] {
         switch storage {
         case .sqlite(let row): try row.blob(name)
-        case .postgresql(let row): row.blob(at: try index(name))
+        case .postgresql(let row): row.blob(at: try index(name, in: row))
         }
     }
 
     public func optionalInt64(_ name: String) throws(RowError) -> Int64? {
         switch storage {
         case .sqlite(let row): try row.optionalInt64(name)
-        case .postgresql(let row): row.optionalInt64(at: try index(name))
+        case .postgresql(let row): row.optionalInt64(at: try index(name, in: row))
         }
     }
 
     public func optionalString(_ name: String) throws(RowError) -> String? {
         switch storage {
         case .sqlite(let row): try row.optionalString(name)
-        case .postgresql(let row): row.optionalString(at: try index(name))
+        case .postgresql(let row): row.optionalString(at: try index(name, in: row))
         }
     }
 
     public func optionalBlob(_ name: String) throws(RowError) -> [UInt8]? {
         switch storage {
         case .sqlite(let row): try row.optionalBlob(name)
-        case .postgresql(let row): row.optionalBlob(at: try index(name))
+        case .postgresql(let row): row.optionalBlob(at: try index(name, in: row))
         }
     }
 
@@ -96,20 +85,6 @@ public struct DatabaseRow {
         switch storage {
         case .sqlite(let row): row.string(at: index)
         case .postgresql(let row): row.string(at: index)
-        }
-    }
-
-    public func optionalString(at index: Int32) -> String? {
-        switch storage {
-        case .sqlite(let row): row.optionalString(at: index)
-        case .postgresql(let row): row.optionalString(at: index)
-        }
-    }
-
-    public func isNull(at index: Int32) -> Bool {
-        switch storage {
-        case .sqlite(let row): row.isNull(at: index)
-        case .postgresql(let row): row.isNull(at: index)
         }
     }
 

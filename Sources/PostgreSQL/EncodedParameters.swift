@@ -14,6 +14,7 @@ struct EncodedParameters {
         offsets.reserveCapacity(parameters.count)
         for parameter in parameters {
             let start = storage.count
+            let isBinary: Bool
             switch parameter {
             case .null:
                 offsets.append(nil)
@@ -22,20 +23,23 @@ struct EncodedParameters {
                 continue
             case .integer(let value):
                 storage.append(contentsOf: String(value).utf8)
+                isBinary = false
             case .real(let value):
                 storage.append(contentsOf: Self.text(of: value).utf8)
+                isBinary = false
             case .boolean(let value):
                 storage.append(value ? UInt8(ascii: "t") : UInt8(ascii: "f"))
+                isBinary = false
             case .text(let value):
                 guard !value.utf8.contains(0) else {
                     throw PGError(sqlState: "22021", message: "text parameter holds a NUL character", sql: sql)
                 }
                 storage.append(contentsOf: value.utf8)
+                isBinary = false
             case .bytes(let value):
                 storage.append(contentsOf: value)
+                isBinary = true
             }
-            let isBinary: Bool
-            if case .bytes = parameter { isBinary = true } else { isBinary = false }
             lengths.append(Int32(storage.count - start))
             formats.append(isBinary ? 1 : 0)
             // Text parameters are read as C strings: terminated.
