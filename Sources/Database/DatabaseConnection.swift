@@ -32,6 +32,15 @@ public struct DatabaseConnection {
         }
     }
 
+    /// Runs one or more `;`-separated statements without parameters, such as a migration or
+    /// a `CREATE TABLE`: SQLite's `sqlite3_exec`, PostgreSQL's simple query protocol.
+    public func executeScript(_ sql: SQL) throws {
+        switch storage {
+        case .sqlite(let connection): try connection.execute(sql.text)
+        case .postgresql(let connection): try connection.execute(sql.postgresqlVariant ?? sql.text)
+        }
+    }
+
     /// Runs one statement and returns the number of rows it changed.
     @discardableResult
     public func execute(_ sql: SQL, _ values: [SQLValue]) throws -> Int {

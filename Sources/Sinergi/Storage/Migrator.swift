@@ -1,5 +1,6 @@
 public import Foundation
 internal import Crypto
+internal import Database
 public import PostgreSQL
 public import SQLite
 
@@ -46,20 +47,12 @@ public struct Migrator: Sendable {
     /// Returns those it applied.
     @discardableResult
     public func migrate(_ pool: DatabasePool) throws -> [Migration] {
-        try pool.writeSync { connection in try Self.createTable(connection) }
-        let applied = try pool.readSync { connection in try Self.appliedRows(connection) }
+        try pool.writeSync { connection in try Self.createTable(DatabaseConnection(connection)) }
+        let applied = try pool.readSync { connection in try Self.appliedRows(DatabaseConnection(connection)) }
         let pending = try pendingMigrations(applied: applied)
         for migration in pending {
-            do {
-                try pool.writeSync { connection in
-                    try connection.execute(migration.sql)
-                    try connection.execute(
-                        "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
-                        [.integer(Int64(migration.version)), .text(migration.name), .text(migration.checksum),
-                         .text(Self.timestamp())])
-                }
-            } catch let error as SQLiteError {
-                throw MigrationError.failed(version: migration.version, name: migration.name, reason: error.message)
+            try Self.applying(migration) {
+                try pool.writeSync { connection in try Self.apply(migration, on: DatabaseConnection(connection)) }
             }
         }
         return pending
@@ -70,34 +63,36 @@ public struct Migrator: Sendable {
     /// applies the pending files, the others then find none.
     @discardableResult
     public func migrate(_ pool: PGPool) throws -> [Migration] {
-        try pool.runSync { connection in
-            try connection.execute("SELECT pg_advisory_lock($1)", [.integer(Self.advisoryLock)])
-            defer { _ = try? connection.execute("SELECT pg_advisory_unlock($1)", [.integer(Self.advisoryLock)]) }
-            try connection.execute("""
-                CREATE TABLE IF NOT EXISTS schema_migrations (
-                    version bigint PRIMARY KEY,
-                    name text NOT NULL,
-                    checksum text NOT NULL,
-                    applied_at text NOT NULL
-                )
-                """)
-            let applied = try connection.fetchAll("SELECT version, name, checksum FROM schema_migrations ORDER BY version", []) { row in
-                (row.int(at: 0), row.string(at: 1), row.string(at: 2))
-            }
-            let pending = try pendingMigrations(applied: applied)
+        try pool.runSync { session in
+            try session.execute("SELECT pg_advisory_lock($1)", [.integer(Self.advisoryLock)])
+            defer { _ = try? session.execute("SELECT pg_advisory_unlock($1)", [.integer(Self.advisoryLock)]) }
+            try Self.createTable(DatabaseConnection(session))
+            let pending = try pendingMigrations(applied: try Self.appliedRows(DatabaseConnection(session)))
             for migration in pending {
-                do {
-                    try connection.transaction { connection in
-                        try connection.execute(migration.sql)
-                        try connection.execute(
-                            "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)",
-                            [.integer(Int64(migration.version)), .text(migration.name), .text(migration.checksum), .text(Self.timestamp())])
-                    }
-                } catch let error as PGError {
-                    throw MigrationError.failed(version: migration.version, name: migration.name, reason: error.message)
+                try Self.applying(migration) {
+                    try session.transaction { connection in try Self.apply(migration, on: DatabaseConnection(connection)) }
                 }
             }
             return pending
+        }
+    }
+
+    /// The file's statements and its `schema_migrations` row, in the caller's transaction.
+    private static func apply(_ migration: Migration, on connection: DatabaseConnection) throws {
+        try connection.executeScript(SQL(migration.sql))
+        try connection.execute(
+            "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)",
+            [.integer(Int64(migration.version)), .text(migration.name), .text(migration.checksum), .text(timestamp())])
+    }
+
+    /// Runs `body`, naming `migration` in what the engine refused.
+    private static func applying(_ migration: Migration, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let error as SQLiteError {
+            throw MigrationError.failed(version: migration.version, name: migration.name, reason: error.message)
+        } catch let error as PGError {
+            throw MigrationError.failed(version: migration.version, name: migration.name, reason: error.message)
         }
     }
 
@@ -110,7 +105,7 @@ public struct Migrator: Sendable {
         guard try connection.fetchOne(
             "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'", map: { _ in true }) != nil
         else { return migrations.isEmpty }
-        let applied = try Self.appliedRows(connection)
+        let applied = try Self.appliedRows(DatabaseConnection(connection))
         guard let pending = try? pendingMigrations(applied: applied) else { return false }
         return pending.isEmpty
     }
@@ -129,20 +124,15 @@ public struct Migrator: Sendable {
         return migrations.filter { !appliedVersions.contains($0.version) }
     }
 
-    private static func createTable(_ connection: Connection) throws {
-        try connection.execute("""
-            CREATE TABLE IF NOT EXISTS schema_migrations (
-                version INTEGER PRIMARY KEY,
-                name TEXT NOT NULL,
-                checksum TEXT NOT NULL,
-                applied_at TEXT NOT NULL
-            )
-            """)
+    private static func createTable(_ connection: DatabaseConnection) throws {
+        try connection.executeScript(SQL(
+            sqlite: "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
+            postgresql: "CREATE TABLE IF NOT EXISTS schema_migrations (version bigint PRIMARY KEY, name text NOT NULL, checksum text NOT NULL, applied_at text NOT NULL)"))
     }
 
-    private static func appliedRows(_ connection: Connection) throws -> [(version: Int, name: String, checksum: String)] {
+    private static func appliedRows(_ connection: DatabaseConnection) throws -> [(version: Int, name: String, checksum: String)] {
         try connection.fetchAll("SELECT version, name, checksum FROM schema_migrations ORDER BY version") { row in
-            (Int(row.int64(at: 0)), row.string(at: 1), row.string(at: 2))
+            (row.int(at: 0), row.string(at: 1), row.string(at: 2))
         }
     }
 
