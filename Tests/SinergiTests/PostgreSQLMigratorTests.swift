@@ -10,9 +10,9 @@ struct PostgreSQLMigratorTests {
 
     @Test("migrating applies every PostgreSQL migration once; a second run applies none")
     func appliesOnce() throws {
-        let (makePool, drop) = try FreshPostgreSQLSchema.make()
-        defer { drop() }
-        let pool = try makePool()
+        let schema = try FreshPostgreSQLSchema()
+        defer { schema.drop() }
+        let pool = try PGPool(url: schema.url, size: 1)
         defer { pool.close() }
         let migrator = try Migrator(directory: Self.folder)
         #expect(try migrator.migrate(pool).map(\.version) == migrator.migrations.map(\.version))
@@ -23,13 +23,14 @@ struct PostgreSQLMigratorTests {
 
     @Test("three nodes starting at once on one database: one applies the migrations, the others wait and find none")
     func concurrentNodes() async throws {
-        let (makePool, drop) = try FreshPostgreSQLSchema.make()
-        defer { drop() }
+        let schema = try FreshPostgreSQLSchema()
+        defer { schema.drop() }
+        let url = schema.url
         let migrator = try Migrator(directory: Self.folder)
         let applied = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<3 {
                 group.addTask {
-                    let pool = try makePool()
+                    let pool = try PGPool(url: url, size: 1)
                     defer { pool.close() }
                     return try migrator.migrate(pool).count
                 }

@@ -8,9 +8,9 @@ import Testing
 @Suite(PostgreSQLTestSettings.isConfigured)
 struct PostgreSQLStoreTests {
     static func withMembers(_ body: (MemberService, RequestContext) async throws -> Void) async throws {
-        let (makePool, drop) = try FreshPostgreSQLSchema.make(size: 8)
-        defer { drop() }
-        let pool = try makePool()
+        let schema = try FreshPostgreSQLSchema()
+        defer { schema.drop() }
+        let pool = try PGPool(url: schema.url, size: 8)
         defer { pool.close() }
         try Migrator(directory: repositoryRoot.appendingPathComponent("migrations/postgresql")).migrate(pool)
         try await pool.run { connection in

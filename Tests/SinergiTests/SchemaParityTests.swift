@@ -32,15 +32,14 @@ import Testing
         _ = try Migrator(directory: Self.folder).migrate(pool)
         let sqlite = try pool.readSync { try SQLiteSchema.read($0) }
 
-        let connection = try PGConnection(url: PostgreSQLTestSettings.url!)
-        let schema = "parity_\(UInt32.random(in: 0...UInt32.max))"
-        try connection.execute("CREATE SCHEMA \(schema); SET search_path TO \(schema)")
-        defer { try? connection.execute("DROP SCHEMA \(schema) CASCADE") }
+        let schema = try FreshPostgreSQLSchema()
+        defer { schema.drop() }
+        let connection = try PGConnection(url: schema.url)
         for name in try Self.names(in: Self.folder.appendingPathComponent("postgresql")) {
             let file = Self.folder.appendingPathComponent("postgresql").appendingPathComponent(name)
             try connection.execute(String(contentsOf: file, encoding: .utf8))
         }
-        let postgresql = try PostgreSQLSchema.read(connection, schema: schema)
+        let postgresql = try PostgreSQLSchema.read(connection, schema: schema.name)
 
         #expect(Set(sqlite.keys) == Set(postgresql.keys))
         for table in Set(sqlite.keys).intersection(postgresql.keys).sorted() {
