@@ -2,7 +2,8 @@
 # The contract check: docs/openapi.yaml against a running Sinergi.
 #
 #   .ci/contract.sh                  build, start the server on 127.0.0.1 (free port, temporary
-#                                    database), check it, stop it by its PID
+#                                    SQLite database, or SINERGI_DATABASE when set, such as a
+#                                    postgres:// URL), check it, stop it by its PID
 #   API_KEY=snrg_… .ci/contract.sh BASE_URL
 #                                    check a server you started yourself, with an admin key
 #
@@ -38,7 +39,8 @@ if [[ -n "${1:-}" ]]; then
 else
   swift build --product sinergi >/dev/null
   bin=$(swift build --show-bin-path)/sinergi
-  export SINERGI_DATABASE=$work/contract.db
+  export SINERGI_DATABASE=${SINERGI_DATABASE:-$work/contract.db}
+  export SINERGI_DATA_KEY=${SINERGI_DATA_KEY:-$(openssl rand -base64 32)}
   # The run needs many requests a second from one key; the limit itself is tested in Swift.
   export SINERGI_RATE_LIMIT=1000000 SINERGI_RATE_LIMIT_BURST=1000000
   API_KEY=$("$bin" keys create --role admin --name contract-check 2>/dev/null)

@@ -10,7 +10,7 @@ struct Migrate: ParsableCommand {
 
     func run() throws {
         let config = try global.loadConfig()
-        let applied = exitingOnError({ "cannot open the database \(config.database): \($0)" }) {
+        let applied = exitingOnError({ "cannot open the database \(config.databaseLocation.redacted): \($0)" }) {
             try Migrations.apply(config: config)
         }
         print(applied.isEmpty ? "database is current" : applied.map { "applied \($0)" }.joined(separator: "\n"))

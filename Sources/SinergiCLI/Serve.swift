@@ -38,7 +38,7 @@ struct Serve: AsyncParsableCommand {
         if production { flags["production"] = "true" }
         let config = try global.loadConfig(extra: flags)
         let logger = makeLogger(config: config)
-        let application = exitingOnError({ "cannot open the database \(config.database): \($0)" }) {
+        let application = exitingOnError({ "cannot open the database \(config.databaseLocation.redacted): \($0)" }) {
             try Application(config: config, logger: logger)
         }
         // Signals arrive on a dispatch queue instead of interrupting a thread mid-request. They are

@@ -309,7 +309,7 @@ import Testing
             #expect(try client.request("GET", "/v1/api-keys", headers: ["Authorization": "Bearer \(admin)"]).status == 200)
             // With the database closed, a lookup fails (503); text that cannot be a key id
             // never gets that far (401).
-            application.database.close()
+            application.store.close()
             let secret = admin.split(separator: "_", maxSplits: 2)[2]
             for malformed in ["snrg_ABCDEFGH_\(secret)", "snrg_abc_\(secret)", "snrg_abcdefgh!_\(secret)"] {
                 let response = try client.request("GET", "/v1/api-keys", headers: ["Authorization": "Bearer \(malformed)"])

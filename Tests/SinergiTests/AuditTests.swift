@@ -13,16 +13,16 @@ import Testing
             _ = try application.issueKey(role: .admin, name: "a")
             for sql in ["UPDATE audit_log SET role = 'x'", "DELETE FROM audit_log"] {
                 do {
-                    try await application.store.write { connection in try connection.execute(sql) }
+                    _ = try await application.store.write { connection in try connection.execute(sql) }
                     Issue.record("\(sql) was allowed")
-                } catch let error as SQLiteError {
-                    #expect(error.message.contains("append-only"))
+                } catch {
+                    #expect("\(error)".contains("append-only"))
                 }
             }
         }
     }
 
-    @Test("reads recorded concurrently are all stored, in fewer transactions than records")
+    @Test("reads recorded concurrently are all stored; on SQLite in fewer transactions than records")
     func groupCommit() async throws {
         try await withTestApplication { application, _ in
             let principal = Principal(apiKeyID: 1, keyID: "abcdefgh", role: .officer, organizationID: nil)
@@ -41,8 +41,11 @@ import Testing
                 try connection.fetchOne("SELECT count(*) FROM audit_log WHERE resource_type = 'member'") { $0.int64(at: 0) }
             }
             #expect(count == 500)
-            let commits = application.audit.commitCount - before
-            #expect(commits >= 1 && commits < 500)
+            // PostgreSQL's concurrent writers commit each record on its own (docs/architecture.md).
+            if !PostgreSQLTestSettings.isApplicationEngine {
+                let commits = application.audit.commitCount - before
+                #expect(commits >= 1 && commits < 500)
+            }
         }
     }
 

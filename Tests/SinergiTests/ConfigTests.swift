@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import Logging
 import Sinergi
 import Testing
 
@@ -322,6 +323,32 @@ extension ConfigTests {
 
         static func override(_ key: String, _ value: String) -> Sources {
             Sources(file: "{}", overrides: [key: value], key: key, testDescription: "flag \(key)=\(value)")
+        }
+    }
+
+    // MARK: - Database location
+
+    @Test("database is a SQLite path or a postgres:// URL, and a URL's password never shows",
+          arguments: [
+              ("data/sinergi.db", "data/sinergi.db", false),
+              ("postgres://sinergi:s3cret@db.internal:5432/sinergi", "postgres://sinergi:***@db.internal:5432/sinergi", true),
+              ("postgresql://sinergi@db/sinergi?password=s3cret&sslmode=require",
+               "postgresql://sinergi@db/sinergi?password=***&sslmode=require", true),
+              ("postgresql:///sinergi?host=/run/postgresql", "postgresql:///sinergi?host=/run/postgresql", true),
+          ])
+    func databaseLocation(setting: String, redacted: String, isPostgreSQL: Bool) {
+        let location = DatabaseLocation(setting)
+        #expect(location.redacted == redacted)
+        #expect(!location.redacted.contains("s3cret"))
+        if case .postgresql = location { #expect(isPostgreSQL) } else { #expect(!isPostgreSQL) }
+    }
+
+    @Test("a PostgreSQL database needs SINERGI_DATA_KEY: a key generated per node would differ")
+    func postgreSQLNeedsADataKey() {
+        var config = Config()
+        config.database = "postgres://sinergi@127.0.0.1/sinergi"
+        #expect(throws: ConfigError.self) {
+            try DataProtection.load(config: config, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         }
     }
 }

@@ -24,19 +24,22 @@ import Testing
         try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
     }
 
+    static func randomBytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255) } }
+
     /// A member row written straight into `members`, as the member endpoints will write it;
     /// the NIK's blind index and ciphertext are random bytes, which the count never reads.
     static func insertMember(_ application: Application, employer: Int, segment: String = "PPU_BU", status: String = "active") async throws {
-        try await application.store.write { connection in
+        _ = try await application.store.write { connection in
             try connection.execute("""
                 INSERT INTO members (
                     nik_index, nik_sealed, full_name, birth_date, sex, family_card_no, relationship, segment, class,
                     region_code, employer_id, status, status_reason, class_since, registered_at, created_at, updated_at)
                 VALUES (
-                    randomblob(32), randomblob(32), 'Pekerja', '1990-01-01', 'M', '3507010101900001', 'head', ?, 1,
+                    ?, ?, 'Pekerja', '1990-01-01', 'M', '3507010101900001', 'head', ?, 1,
                     '3507', ?, ?, ?, '2026-01-01', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')
                 """,
-                [.text(segment), .integer(Int64(employer)), .text(status), status == "deactivated" ? .text("moved abroad") : .null])
+                [.blob(Self.randomBytes(32)), .blob(Self.randomBytes(32)), .text(segment), .integer(Int64(employer)), .text(status),
+                 status == "deactivated" ? .text("moved abroad") : .null])
         }
     }
 
@@ -126,7 +129,8 @@ import Testing
             #expect(again.header("Content-Type") == "application/problem+json")
             #expect(try Self.object(again)["existing_id"] as? Int == first)
             // A different NIB is a different employer, even with the same name.
-            #expect(try Self.create(client, auth, nib: "3507000000002") == first + 1)
+            // (Its id is a new one; PostgreSQL's sequences skip the number the refused insert took.)
+            #expect(try Self.create(client, auth, nib: "3507000000002") > first)
         }
     }
 

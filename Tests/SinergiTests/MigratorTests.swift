@@ -1,7 +1,8 @@
 import Crypto
+import Database
 import Foundation
 import SQLite
-import Sinergi
+@testable import Sinergi
 import Testing
 
 @Suite struct MigratorTests {
@@ -65,7 +66,7 @@ import Testing
     }
 
     static func isCurrent(_ migrator: Migrator, _ pool: DatabasePool) throws -> Bool {
-        try pool.readSync { connection in try migrator.isCurrent(connection) }
+        try pool.readSync { connection in try migrator.isCurrent(DatabaseConnection(connection)) }
     }
 
     // SQL that works only when applied in version order.

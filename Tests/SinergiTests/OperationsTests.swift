@@ -22,7 +22,7 @@ import Testing
         try await withTestApplication { application, port in
             let client = try RawClient(port: port)
             #expect(try client.request("GET", "/readyz").status == 200)
-            try await application.store.write { connection in
+            _ = try await application.store.write { connection in
                 try connection.execute(
                     "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES (9999, 'future', 'x', 'now')")
             }

@@ -59,7 +59,7 @@ import Testing
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         let certificates = try TestCertificates(in: directory.url)
-        var config = testConfig(in: directory)
+        var config = try testConfig(in: directory)
         switch situation {
         case "missing-cert":
             config.tlsCertificatePath = directory.url.appendingPathComponent("absent.pem").path

@@ -1,5 +1,4 @@
 internal import Database
-internal import SQLite
 
 /// SQL for `api_keys`. Each function takes the connection; the caller owns the transaction.
 enum APIKeyRepository {

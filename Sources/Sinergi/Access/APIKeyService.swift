@@ -1,5 +1,4 @@
 internal import Database
-internal import SQLite
 
 /// The rules of API keys: a partner key belongs to one organization that exists, other roles
 /// to none; each creation and revocation is written with its audit row in one transaction.

@@ -2,7 +2,6 @@ internal import Crypto
 internal import Foundation
 public import HTTPServer
 internal import Logging
-internal import SQLite
 internal import Synchronization
 
 /// Turns a request's credentials into a `Principal`: `Authorization: Bearer snrg_…`, or the

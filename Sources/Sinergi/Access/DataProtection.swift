@@ -50,8 +50,8 @@ public struct DataProtection: Sendable {
     }
 
     /// The data key from `SINERGI_DATA_KEY` (base64 of 32 bytes). Without one, `--production`
-    /// refuses to start; otherwise a key is generated once into `data.key` beside the
-    /// database, with a warning, so development needs no setup.
+    /// refuses to start, and so does a PostgreSQL database; otherwise a key is generated once
+    /// into `data.key` beside the SQLite database, with a warning, so development needs no setup.
     public static func load(config: Config, logger: Logger) throws(ConfigError) -> DataProtection {
         if let encoded = config.dataKey {
             guard let key = Data(base64Encoded: encoded), key.count == 32 else {
@@ -62,7 +62,11 @@ public struct DataProtection: Sendable {
         if config.production {
             throw ConfigError(key: "SINERGI_DATA_KEY", reason: "is required with --production (base64 of 32 random bytes)")
         }
-        let file = URL(fileURLWithPath: config.database).deletingLastPathComponent().appendingPathComponent("data.key")
+        guard case .sqlite(let path) = config.databaseLocation else {
+            // A key generated per node would encrypt each node's rows under a different key.
+            throw ConfigError(key: "SINERGI_DATA_KEY", reason: "is required with a PostgreSQL database: every node must use the same key")
+        }
+        let file = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("data.key")
         if let existing = try? Data(contentsOf: file), let key = Data(base64Encoded: existing), key.count == 32 {
             logger.warning("using the development data key; set SINERGI_DATA_KEY in production", metadata: ["file": "\(file.path)"])
             return DataProtection(masterKey: Array(key))

@@ -1,5 +1,4 @@
 internal import Database
-internal import SQLite
 
 /// What part of the organization tree a caller sees: everything, or one organization and its
 /// descendants. Applied inside each query's SQL, never by filtering results afterwards.

@@ -47,7 +47,7 @@ struct APIRouter {
                 do {
                     return try await handler(request, context)
                 } catch {
-                    throw ConstraintViolation.appError(for: error) ?? error
+                    throw ConstraintViolation.appError(for: error) ?? DatabaseUnavailable.appError(for: error) ?? error
                 }
             }
             if method == .post, let key = request.headers["Idempotency-Key"] {

@@ -1,7 +1,6 @@
 internal import Foundation
 public import HTTPServer
 public import Logging
-public import SQLite
 internal import TLS
 
 /// The whole service wired together: database (migrated), routes, middleware, observers and
@@ -11,13 +10,11 @@ public final class Application: Sendable {
     public static let version = "0.1.0"
 
     public let config: Config
-    public let database: DatabasePool
     public let logger: Logger
     /// Encryption and blind indexes for personal data.
     public let protection: DataProtection
-    /// Batched writes: several requests' changes per transaction, each answered after COMMIT.
-    public let writes: GroupCommit
-    /// What services use: the pool and the group commit, each call naming its connection.
+    /// What services use: the database of either engine, each call naming the connection
+    /// its use case needs.
     let store: Store
     /// How processes on this database tell each other that API keys changed.
     private let keyChanges: KeyChangeSignal
@@ -32,13 +29,10 @@ public final class Application: Sendable {
     /// Opens and migrates the database and builds the server, without binding.
     ///
     /// - Throws: `ConfigError` for a missing migrations folder or spec, `MigrationError`,
-    ///   `SQLiteError` when the database cannot be opened.
+    ///   `SQLiteError` or `PGError` when the database cannot be opened.
     public init(config: Config, logger: Logger, clock: ServiceClock = .system) throws {
         self.config = config
         self.logger = logger
-        guard let migrationsURL = ResourceLocator.locate(config.migrationsPath) else {
-            throw ConfigError(key: "paths.migrations", reason: "no folder \(config.migrationsPath)")
-        }
         guard let openAPIURL = ResourceLocator.locate(config.openAPIPath) else {
             throw ConfigError(key: "paths.openapi", reason: "no file \(config.openAPIPath)")
         }
@@ -48,13 +42,13 @@ public final class Application: Sendable {
         } catch {
             throw ConfigError(key: "paths.openapi", reason: "\(openAPIURL.path) is not a readable OpenAPI YAML document")
         }
-        let migrator = try Migrator(directory: migrationsURL)
+        let migrator = try Migrations.migrator(for: config)
         // Settings that can be wrong are checked before the database is touched.
         let tls = try Self.makeTLSContext(config: config, logger: logger)
         protection = try DataProtection.load(config: config, logger: logger)
-        database = try Self.openDatabase(config: config)
+        store = try Store.open(config)
         do {
-            let applied = try migrator.migrate(database)
+            let applied = try store.migrate(migrator)
             for migration in applied {
                 logger.info("migration applied", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
             }
@@ -62,29 +56,25 @@ public final class Application: Sendable {
                 guard let regions = ResourceLocator.locate(config.regionsPath) else {
                     throw ConfigError(key: "paths.regions", reason: "no file \(config.regionsPath)")
                 }
-                let loaded = try RegionsLoader.loadIfEmpty(database, from: regions)
+                let loaded = try RegionsLoader.loadIfEmpty(store, from: regions)
                 if loaded > 0 { logger.info("regions loaded", metadata: ["rows": "\(loaded)"]) }
             }
         } catch {
-            database.close()
+            store.close()
             throw error
         }
 
-        // Changes go in batches of at most four. With one batch per burst, every client of a
-        // burst waits for all of it and the writer idles while they send their next request;
-        // small batches overlap the two (POST /v1/members at 16 connections: 6,300/s with
-        // batches of up to 512, 7,500-8,000/s with 4, 7,400 with 8, 6,600 with 2). Audit
-        // records of reads are tiny jobs, and share as many to a commit as arrive.
-        writes = GroupCommit(database: database, maxBatch: 4)
-        store = Store(pool: database, writes: writes, records: GroupCommit(database: database))
         audit = AuditLog(store: store)
-        keyChanges = KeyChangeSignal(databasePath: config.database, logger: logger)
+        keyChanges = switch config.databaseLocation {
+        case .sqlite(let path): KeyChangeSignal(databasePath: path, logger: logger)
+        case .postgresql: KeyChangeSignal.none(logger: logger)
+        }
         let access = Access(
             authenticator: Authenticator(store: store, protection: protection, changes: keyChanges, logger: logger),
             rateLimiter: RateLimiter(ratePerSecond: config.rateLimitPerSecond, burst: config.rateLimitBurst))
         let metrics = ServerMetrics()
         var operations = Router()
-        OperationsRoutes(database: database, migrator: migrator, metrics: metrics, openAPI: openAPI).register(on: &operations)
+        OperationsRoutes(store: store, migrator: migrator, metrics: metrics, openAPI: openAPI).register(on: &operations)
         var router = APIRouter(
             router: operations, access: access,
             idempotency: IdempotencyStore(
@@ -160,7 +150,7 @@ public final class Application: Sendable {
 
     /// Closes the database; for a server that never started.
     public func close() {
-        database.close()
+        store.close()
     }
 
     /// The TLS configuration from `tls.*`, or nil when neither certificate nor key is set.
@@ -187,12 +177,5 @@ public final class Application: Sendable {
                 throw ConfigError(key: "tls.\(error.setting)", reason: error.reason)
             }
         }
-    }
-
-    /// Opens the pool, creating the database's folder when missing.
-    static func openDatabase(config: Config) throws -> DatabasePool {
-        let folder = URL(fileURLWithPath: config.database).deletingLastPathComponent()
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return try DatabasePool(path: config.database, readers: config.databaseReaders)
     }
 }

@@ -9,12 +9,16 @@ public import HTTPServer
 public struct Config: Sendable, Equatable {
     public var host = "127.0.0.1"
     public var port = 8080
-    /// SQLite file, created with its folder when missing.
+    /// SQLite file, created with its folder when missing, or a `postgres://` URL.
     public var database = "data/sinergi.db"
     /// Event loop threads; 0 means one per core.
     public var threads = 0
     /// Read-only SQLite connections, each on its own thread.
     public var databaseReaders = 4
+    /// PostgreSQL connections of this process, each on its own thread.
+    public var databasePoolSize = 16
+    /// PostgreSQL cancels a statement running longer than this (`statement_timeout`).
+    public var databaseStatementTimeoutSeconds = 30.0
     public var logLevel = "info"
     public var maxConnections = 10_000
     public var maxBodyBytes = 10 * 1024 * 1024
@@ -55,6 +59,9 @@ public struct Config: Sendable, Equatable {
     public var idempotencyRetentionHours = 24
 
     public init() {}
+
+    /// What `database` names.
+    public var databaseLocation: DatabaseLocation { DatabaseLocation(database) }
 
     /// The HTTP server's part of the settings.
     public var serverConfiguration: ServerConfiguration {
@@ -122,6 +129,13 @@ extension Config {
         },
         Setting(key: "database_readers", environment: "SINERGI_DATABASE_READERS") { config, value throws(ConfigError) in
             config.databaseReaders = try value.integer(key: "database_readers", in: 1...64)
+        },
+        Setting(key: "database_pool_size", environment: "SINERGI_DATABASE_POOL_SIZE") { config, value throws(ConfigError) in
+            config.databasePoolSize = try value.integer(key: "database_pool_size", in: 1...256)
+        },
+        Setting(key: "database_statement_timeout_seconds", environment: "SINERGI_DATABASE_STATEMENT_TIMEOUT") {
+            config, value throws(ConfigError) in
+            config.databaseStatementTimeoutSeconds = try value.seconds(key: "database_statement_timeout_seconds")
         },
         Setting(key: "log_level", environment: "SINERGI_LOG_LEVEL") { config, value throws(ConfigError) in
             let level = try value.string(key: "log_level")

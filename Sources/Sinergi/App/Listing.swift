@@ -1,4 +1,4 @@
-public import HTTPServer
+internal import HTTPServer
 internal import Synchronization
 
 /// The answer of a list endpoint in the format the client asked for: a JSON page, or the

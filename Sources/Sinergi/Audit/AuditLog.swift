@@ -1,5 +1,4 @@
 public import Database
-public import SQLite
 
 /// Records reads of personal data through `Store.append` (on SQLite a shared `GroupCommit`): a request waits until its
 /// record is durable, but records of many requests share one transaction (one commit a read

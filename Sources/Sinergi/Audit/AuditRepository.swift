@@ -1,5 +1,4 @@
 internal import Database
-internal import SQLite
 
 /// SQL for `audit_log`, which accepts INSERT only (its triggers refuse UPDATE and DELETE).
 enum AuditRepository {

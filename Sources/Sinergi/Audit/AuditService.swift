@@ -1,4 +1,3 @@
-internal import SQLite
 
 /// Reads of the audit log, for admins.
 struct AuditService: Sendable {

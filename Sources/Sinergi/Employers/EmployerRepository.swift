@@ -1,5 +1,4 @@
 internal import Database
-internal import SQLite
 
 /// SQL for `employers`. Every read counts the employer's registered members in the same
 /// statement, so a page of employers is one query.

@@ -1,4 +1,3 @@
-internal import SQLite
 
 /// The rules of the employer registry: the region exists, one employer per NIB (the UNIQUE
 /// constraint decides, so two racing registrations cannot both win), and each registration

@@ -1,6 +1,5 @@
 internal import Foundation
 internal import HTTPServer
-internal import SQLite
 
 /// `POST /v1/members/validate`: a partner checks its congregation list against the registry.
 /// For members outside the caller's scope the answer says only that the NIK is registered and

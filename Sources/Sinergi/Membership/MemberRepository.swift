@@ -1,5 +1,4 @@
 internal import Database
-internal import SQLite
 
 /// SQL for `members` and `member_history`. NIK and phone go in sealed and come out opened
 /// here, so no other layer sees the stored form; lookups by NIK use its blind index.

@@ -1,6 +1,5 @@
 internal import Foundation
 internal import HTTPServer
-internal import SQLite
 
 /// `/v1/members…` and `/v1/families/{family_card_no}`. Every answer carrying personal data is
 /// `Cache-Control: no-store` and shows the NIK as the caller's role may see it.

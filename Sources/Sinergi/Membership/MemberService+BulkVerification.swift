@@ -1,4 +1,3 @@
-internal import SQLite
 
 extension MemberService {
     /// Looks every item up in one read transaction, then records one audit entry for the list.

@@ -1,5 +1,4 @@
-public import Database
-public import SQLite
+internal import Database
 
 /// The registry's rules (DOMAIN.md, Members): one NIK one member, PBI in class 3, PPU_BU with
 /// an employer, one class per PBPU family card, a year between class changes and three

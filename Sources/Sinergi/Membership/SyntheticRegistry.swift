@@ -1,4 +1,3 @@
-internal import SQLite
 
 /// A made-up registry for development and benchmarks: organizations, employers and families of
 /// members with valid NIKs, written through the same repository (sealing, blind index) as the

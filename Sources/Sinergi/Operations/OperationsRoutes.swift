@@ -1,10 +1,9 @@
 internal import HTTPServer
-internal import SQLite
 
 /// `/healthz`, `/readyz`, `/metrics` and `/openapi.json`: the endpoints operators and load
 /// balancers use. None needs authentication and none touches personal data.
 struct OperationsRoutes: Sendable {
-    let database: DatabasePool
+    let store: Store
     let migrator: Migrator
     let metrics: ServerMetrics
     let openAPI: OpenAPIDocument
@@ -17,10 +16,10 @@ struct OperationsRoutes: Sendable {
         router.get("/healthz") { _ in Self.healthy }
 
         // Readiness: the database answers and every migration on disk is applied unchanged.
-        router.get("/readyz") { [database, migrator] _ in
+        router.get("/readyz") { [store, migrator] _ in
             let isCurrent: Bool
             do {
-                isCurrent = try await database.read { connection in try migrator.isCurrent(connection) }
+                isCurrent = try await store.read { connection in try migrator.isCurrent(connection) }
             } catch {
                 throw AppError.unavailable("The database does not answer.")
             }

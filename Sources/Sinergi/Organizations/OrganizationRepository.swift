@@ -1,5 +1,4 @@
 public import Database
-public import SQLite
 
 /// SQL for `organizations`. Each function takes the connection and the caller's scope.
 public enum OrganizationRepository {

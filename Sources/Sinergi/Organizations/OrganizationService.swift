@@ -1,5 +1,4 @@
-public import Database
-public import SQLite
+internal import Database
 
 /// The rules of the organization tree: references exist, a parent change never makes a
 /// cycle, partners see their subtree only, and edits are optimistic (version / If-Match).

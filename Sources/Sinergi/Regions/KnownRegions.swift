@@ -1,5 +1,4 @@
 internal import Database
-internal import SQLite
 internal import Synchronization
 
 /// Region codes one database is known to hold, remembered once found.

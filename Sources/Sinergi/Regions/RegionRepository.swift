@@ -1,5 +1,4 @@
 public import Database
-public import SQLite
 
 /// SQL for `regions` and `region_populations`.
 public enum RegionRepository {
@@ -65,11 +64,11 @@ public enum RegionRepository {
         ) { try $0.string("code") }
     }
 
-    /// The bulk load's statements (`RegionsLoader` binds them row by row): code, name, level,
-    /// parent code and kind; and region code, year, population, source and time.
-    static let insertRegionSQL = "INSERT INTO regions (code, name, level, parent_code, kind) VALUES (?, ?, ?, ?, ?)"
-    static let insertPopulationSQL =
-        "INSERT INTO region_populations (region_code, year, population, source, updated_at) VALUES (?, ?, ?, ?, ?)"
+    /// The bulk load's inserts without their rows, which `RegionsLoader` adds a batch at a
+    /// time: code, name, level, parent code and kind; and region code, year, population,
+    /// source and time.
+    static let insertRegionsSQL = "INSERT INTO regions (code, name, level, parent_code, kind) VALUES"
+    static let insertPopulationsSQL = "INSERT INTO region_populations (region_code, year, population, source, updated_at) VALUES"
 
     static func count(in connection: DatabaseConnection) throws -> Int {
         try connection.fetchOne("SELECT count(*) AS regions FROM regions") { try $0.int("regions") } ?? 0

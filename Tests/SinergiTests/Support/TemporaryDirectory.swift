@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A fresh, uniquely named directory under the system's temporary folder, removed with its
 /// contents by `remove()` or when the last reference goes away.
@@ -14,6 +15,8 @@ import Foundation
 final class TemporaryDirectory: Sendable {
     /// The directory, which exists until `remove()`.
     let url: URL
+    /// The PostgreSQL schema of the same test, once made; `remove()` drops it.
+    private let schema = Mutex<FreshPostgreSQLSchema?>(nil)
 
     /// The directory's file-system path.
     var path: String { url.path }
@@ -25,9 +28,25 @@ final class TemporaryDirectory: Sendable {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     }
 
-    /// Deletes the directory and everything in it; calling it again does nothing.
+    /// A schema of the PostgreSQL test server for the same test (the same one on every call),
+    /// dropped by `remove()`: what the directory is to a SQLite database.
+    func postgreSQLSchema() throws -> FreshPostgreSQLSchema {
+        try schema.withLock { schema in
+            if let schema { return schema }
+            let made = try FreshPostgreSQLSchema()
+            schema = made
+            return made
+        }
+    }
+
+    /// Deletes the directory and everything in it, and drops its PostgreSQL schema; calling it
+    /// again does nothing.
     func remove() {
         try? FileManager.default.removeItem(at: url)
+        schema.withLock { schema in
+            schema?.drop()
+            schema = nil
+        }
     }
 
     deinit {

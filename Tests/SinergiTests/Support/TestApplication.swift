@@ -7,13 +7,22 @@ import Sinergi
 let repositoryRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// A config for tests: port 0, a database in `directory`, the repository's migrations and spec.
-func testConfig(in directory: TemporaryDirectory) -> Config {
+/// A config for tests: port 0, the repository's migrations and spec, and a database in
+/// `directory`; or, when the tests run on PostgreSQL (`PostgreSQLTestSettings`), a fresh
+/// schema of the test server, dropped with `directory`, and a data key of its own.
+func testConfig(in directory: TemporaryDirectory) throws -> Config {
     var config = Config()
     config.port = 0
     config.threads = 2
     config.databaseReaders = 2
-    config.database = directory.url.appendingPathComponent("sinergi.db").path
+    if PostgreSQLTestSettings.isApplicationEngine {
+        let schema = try directory.postgreSQLSchema()
+        config.database = schema.url
+        config.databasePoolSize = 2
+        config.dataKey = schema.dataKey
+    } else {
+        config.database = directory.url.appendingPathComponent("sinergi.db").path
+    }
     config.migrationsPath = repositoryRoot.appendingPathComponent("migrations").path
     config.openAPIPath = repositoryRoot.appendingPathComponent("docs/openapi.yaml").path
     config.regionsPath = repositoryRoot.appendingPathComponent("migrations/data/regions.csv").path
@@ -32,7 +41,7 @@ func withTestApplication(
 ) async throws {
     let directory = try TemporaryDirectory()
     defer { directory.remove() }
-    var config = testConfig(in: directory)
+    var config = try testConfig(in: directory)
     configure(&config)
     try await serve(Application(config: config, logger: logger, clock: clock), body)
 }
