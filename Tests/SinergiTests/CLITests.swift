@@ -32,12 +32,21 @@ import Testing
         return (process.terminationStatus, String(decoding: stderr, as: UTF8.self), String(decoding: stdout, as: UTF8.self))
     }
 
-    static func paths(_ directory: TemporaryDirectory) -> [String: String] {
-        [
+    /// The repository's migrations and spec, and a database: a file in `directory`, or on
+    /// PostgreSQL (`PostgreSQLTestSettings.isApplicationEngine`) the directory's schema with
+    /// its data key.
+    static func paths(_ directory: TemporaryDirectory) throws -> [String: String] {
+        var paths = [
             "SINERGI_DATABASE": directory.url.appendingPathComponent("cli.db").path,
             "SINERGI_MIGRATIONS": repositoryRoot.appendingPathComponent("migrations").path,
             "SINERGI_OPENAPI": repositoryRoot.appendingPathComponent("docs/openapi.yaml").path,
         ]
+        if PostgreSQLTestSettings.isApplicationEngine {
+            let schema = try directory.postgreSQLSchema()
+            paths["SINERGI_DATABASE"] = schema.url
+            paths["SINERGI_DATA_KEY"] = schema.dataKey
+        }
+        return paths
     }
 
     @Test("a bad setting exits 2 naming the key", arguments: [
@@ -60,9 +69,11 @@ import Testing
         defer { directory.remove() }
         let migrations = directory.url.appendingPathComponent("migrations")
         try FileManager.default.createDirectory(at: migrations, withIntermediateDirectories: true)
-        let file = migrations.appendingPathComponent("0001_first.sql")
-        try "CREATE TABLE first (id INTEGER PRIMARY KEY);".write(to: file, atomically: true, encoding: .utf8)
-        var environment = Self.paths(directory)
+        // The same file for both engines: PostgreSQL's migrations are in postgresql/.
+        let files = [migrations, migrations.appendingPathComponent("postgresql")].map { $0.appendingPathComponent("0001_first.sql") }
+        try FileManager.default.createDirectory(at: migrations.appendingPathComponent("postgresql"), withIntermediateDirectories: true)
+        for file in files { try "CREATE TABLE first (id INTEGER PRIMARY KEY);".write(to: file, atomically: true, encoding: .utf8) }
+        var environment = try Self.paths(directory)
         environment["SINERGI_MIGRATIONS"] = migrations.path
 
         let first = try Self.run(["migrate"], environment: environment, in: directory)
@@ -70,7 +81,7 @@ import Testing
         #expect(first.stdout.contains("applied 0001_first.sql"))
         #expect(try Self.run(["migrate"], environment: environment, in: directory).stdout.contains("database is current"))
 
-        try "CREATE TABLE first (id INTEGER PRIMARY KEY, changed TEXT);".write(to: file, atomically: true, encoding: .utf8)
+        for file in files { try "CREATE TABLE first (id INTEGER PRIMARY KEY, changed TEXT);".write(to: file, atomically: true, encoding: .utf8) }
         for command in ["migrate", "serve"] {
             let refused = try Self.run([command], environment: environment, in: directory)
             #expect(refused.status == 2)
@@ -89,7 +100,9 @@ import Testing
         #expect(lines.first?.hasPrefix("snrg_") == true)
         #expect(!result.stderr.contains(String(lines.first ?? "-")))
 
-        let production = try Self.run(["serve", "--production"], environment: Self.paths(directory), in: directory)
+        var withoutKey = try Self.paths(directory)
+        withoutKey["SINERGI_DATA_KEY"] = nil
+        let production = try Self.run(["serve", "--production"], environment: withoutKey, in: directory)
         #expect(production.status == 2)
         #expect(production.stderr.contains("SINERGI_DATA_KEY"))
         #expect(try Self.run(["keys", "create", "--role", "root", "--name", "x"], environment: Self.paths(directory), in: directory).status != 0)
@@ -136,7 +149,7 @@ import Testing
     func keysAcrossServeProcesses() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
-        var environment = Self.paths(directory)
+        var environment = try Self.paths(directory)
         environment["SINERGI_LOAD_REGIONS"] = "false"
         let (first, _, firstPort) = try Self.startServer(["serve", "--port", "0"], environment: environment, in: directory)
         defer { if first.isRunning { first.terminate() } }
@@ -177,7 +190,7 @@ import Testing
         let live = (cert: directory.url.appendingPathComponent("live.pem"), key: directory.url.appendingPathComponent("live.key"))
         try FileManager.default.copyItem(atPath: certificates.serverCertificate, toPath: live.cert.path)
         try FileManager.default.copyItem(atPath: certificates.serverKey, toPath: live.key.path)
-        var environment = Self.paths(directory)
+        var environment = try Self.paths(directory)
         environment["SINERGI_LOAD_REGIONS"] = "false"
         let (process, reader, port) = try Self.startServer(
             ["serve", "--port", "0", "--tls-cert", live.cert.path, "--tls-key", live.key.path], environment: environment, in: directory)
@@ -218,7 +231,7 @@ import Testing
         process.executableURL = try Self.executable
         process.arguments = ["serve", "--port", "0"]
         process.currentDirectoryURL = directory.url
-        process.environment = Self.paths(directory)
+        process.environment = try Self.paths(directory)
         let errorPipe = Pipe()
         process.standardError = errorPipe
         try process.run()
