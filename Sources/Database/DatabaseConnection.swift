@@ -83,6 +83,18 @@ public struct DatabaseConnection {
         try fetchOne(SQL(sql), values, map: map)
     }
 
+    /// Holds `key` until the transaction ends, so transactions that check and then act on the
+    /// same thing (the class of one family card) take turns: on PostgreSQL an advisory lock on
+    /// the key's hash (two keys sharing a hash only wait for each other). On SQLite nothing:
+    /// its one writer runs write transactions one at a time already.
+    public func lockUntilCommit(_ key: String) throws {
+        switch storage {
+        case .sqlite: return
+        case .postgresql(let connection):
+            _ = try connection.execute("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [.text(key)])
+        }
+    }
+
     private func postgresqlText(_ sql: SQL) -> String {
         if let variant = sql.postgresqlVariant { return variant }
         if let text = Self.numbered.withLock({ $0[sql.text] }) { return text }

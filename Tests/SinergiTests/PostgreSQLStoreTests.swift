@@ -59,7 +59,7 @@ struct PostgreSQLStoreTests {
         }
     }
 
-    @Test("a PBPU family card keeps one class when its members register at once in two classes (SERIALIZABLE)")
+    @Test("a PBPU family card keeps one class when its members register at once in two classes (they lock the card)")
     func familyClassUnderConcurrency() async throws {
         try await Self.withMembers { service, context in
             let classes = try await withThrowingTaskGroup(of: Int?.self) { group in

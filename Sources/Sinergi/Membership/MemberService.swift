@@ -45,6 +45,8 @@ public struct MemberService: Sendable {
         }
         let sealed = repository.seal(member)
         let created = try await store.groupedWrite { connection -> Member in
+            // Registrations and class changes on one card take turns, so each sees the other's class.
+            if member.segment == .pbpu { try connection.lockUntilCommit(Self.familyLock(member.familyCardNo)) }
             if member.segment == .pbpu,
                let familyClass = try repository.familyClass(member.familyCardNo, excluding: nil, in: connection),
                familyClass != member.memberClass {
@@ -192,6 +194,11 @@ public struct MemberService: Sendable {
             if current.status == .deactivated {
                 throw AppError.conflict("Member \(id) is deactivated; a deactivated record does not change.")
             }
+            // A class change moves the card; registrations on it wait (`current` may be older
+            // than the lock: the update's version check refuses it then).
+            if current.segment == .pbpu, change.memberClass != nil {
+                try connection.lockUntilCommit(Self.familyLock(current.familyCardNo))
+            }
             var changes: [MemberHistoryEntry] = []
             // The body's problems and the rules' in one answer; a stale ETag matters only for a
             // change that is valid.
@@ -255,6 +262,9 @@ public struct MemberService: Sendable {
         }
     }
 
+    /// What registrations and class changes of one PBPU family card lock.
+    static func familyLock(_ familyCardNo: String) -> String { "family:" + familyCardNo }
+
     /// Deactivates a member with its reason: the only status people set.
     func deactivate(_ id: Int64, reason: DeactivationReason, _ context: RequestContext) async throws -> Member {
         let (scope, principal, today, now, requestID) = (context.scope, context.principal, context.today, context.now, context.requestID)
@@ -264,7 +274,10 @@ public struct MemberService: Sendable {
             guard current.status.allows(.deactivated) else {
                 throw AppError.conflict("Member \(id) is deactivated already; deactivation is final.")
             }
-            _ = try repository.deactivate(id, reason: reason, now: now, in: connection)
+            // Conditional, so of two deactivations at once the second finds nothing to change.
+            guard try repository.deactivate(id, reason: reason, now: now, in: connection) else {
+                throw AppError.conflict("Member \(id) is deactivated already; deactivation is final.")
+            }
             try repository.recordHistory(
                 MemberHistoryEntry(field: .status, oldValue: current.status.rawValue, newValue: MemberStatus.deactivated.rawValue, reason: reason.rawValue),
                 memberID: id, by: principal, requestID: requestID, now: now, in: connection)

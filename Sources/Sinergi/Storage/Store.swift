@@ -8,9 +8,10 @@ public import SQLite
 ///
 /// On SQLite: reads on reader threads or on the event loop's own reader, writes on the one
 /// writer, grouped commits through `GroupCommit`. On PostgreSQL every call runs on a pool
-/// connection's thread; reads see one snapshot (REPEATABLE READ), writes are SERIALIZABLE
-/// (so check-then-act rules such as one class per PBPU family hold with concurrent writers)
-/// and run again when they lose a conflict; there is no grouping of commits.
+/// connection's thread; reads see one snapshot (REPEATABLE READ); `write`s are SERIALIZABLE
+/// (so any check-then-act rule holds with concurrent writers) and run again when they lose a
+/// conflict; `groupedWrite`s are READ COMMITTED with their rules locked explicitly; there is
+/// no grouping of commits.
 public struct Store: Sendable {
     enum Engine: Sendable {
         case sqlite(DatabasePool, writes: GroupCommit, records: GroupCommit)
@@ -110,11 +111,14 @@ public struct Store: Sendable {
 
     /// A write that shares its commit with concurrent requests' writes, each in its own
     /// savepoint; answered after the COMMIT. On PostgreSQL, which has concurrent writers, a
-    /// `write` of its own.
+    /// transaction of its own at READ COMMITTED: these are the hot writes (registrations), and
+    /// SERIALIZABLE's page-level read locks made a third of concurrent registrations conflict
+    /// and run again. So a body keeps its rules with constraints, conditional updates
+    /// (`WHERE version = ?`), and `lockUntilCommit` on what it checks before it acts.
     func groupedWrite<T: Sendable>(_ body: @escaping @Sendable (DatabaseConnection) throws -> T) async throws -> T {
         switch engine {
         case .sqlite(_, let writes, _): try await writes.write { try body(DatabaseConnection($0)) }
-        case .postgresql(let pool): try await pool.transaction(.serializable) { try body(DatabaseConnection($0)) }
+        case .postgresql(let pool): try await pool.transaction(.readCommitted) { try body(DatabaseConnection($0)) }
         }
     }
 
