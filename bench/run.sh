@@ -74,11 +74,7 @@ fi
 
 # run_http_bench.sh with sinergi's POST script in place of the harness's.
 overlay=$data/harness-overlay
-rm -rf "$overlay"
-mkdir -p "$overlay/wrk"
-cp "$harness/run_http_bench.sh" "$overlay/"
-cp "$harness"/wrk/*.lua "$overlay/wrk/"
-cp "$here/wrk/post_member.lua" "$overlay/wrk/"
+"$here/harness-overlay.sh" "$harness" "$overlay"
 
 tsv=$out/results.tsv
 : > "$tsv"
