@@ -184,18 +184,6 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 
-python3 - "$tsv" > "$out/summary.md" <<'PY'
-import csv, statistics, sys
-rows = list(csv.reader(open(sys.argv[1]), delimiter="\t"))
-groups = {}
-for ts, label, sc, conns, rps, p50, p99, non2xx, sockerr, rss in rows:
-    groups.setdefault((sc, label), []).append((float(rps), float(p50), float(p99), int(non2xx), int(sockerr), rss, conns))
-print("| scenario | server | conns | req/s (median) | req/s (each round) | p50 ms | p99 ms | errors | peak RSS MiB |")
-print("|---|---|---:|---:|---|---:|---:|---:|---:|")
-for (sc, label), v in sorted(groups.items()):
-    med = lambda i: statistics.median(x[i] for x in v)
-    rss = max((float(x[5]) for x in v if x[5] not in ("-", "")), default=float("nan"))
-    print(f"| {sc} | {label} | {v[0][6]} | {med(0):,.0f} | {' / '.join(f'{x[0]:,.0f}' for x in v)} | {med(1):.2f} | {med(2):.2f} | {sum(x[3]+x[4] for x in v)} | {rss:.1f} |")
-PY
+python3 "$here/summary.py" "$tsv" > "$out/summary.md"
 cat "$out/summary.md"
 echo "results: $out (PostgreSQL $("$bindir/postgres" --version | awk '{print $3}'), synchronous_commit=$sync, pool $pool)"
