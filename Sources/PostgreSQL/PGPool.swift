@@ -1,4 +1,4 @@
-public import ConnectionThreads
+internal import ConnectionThreads
 internal import Dispatch
 internal import Synchronization
 
@@ -51,6 +51,16 @@ public final class PGPool: Sendable {
                 continuation.resume(with: Result { try Self.reconnectingIfBroken(connection, work) })
             }
             if !accepted { continuation.resume(throwing: PGError.misuse("pool is closed")) }
+        }
+    }
+
+    /// Queues `work` for an idle connection and returns at once: no task waits for it, so it
+    /// needs no thread of Swift's cooperative pool, for work that reports its own outcome.
+    /// `work` gets the connection, or the error that left it unusable (a failed reconnect).
+    /// False when the pool is closed.
+    public func submit(_ work: @escaping @Sendable (Result<PGConnection, any Error>) -> Void) -> Bool {
+        queue.submit { connection in
+            work(Result { try Self.reconnectingIfBroken(connection) { $0 } })
         }
     }
 

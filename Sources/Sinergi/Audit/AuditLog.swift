@@ -1,6 +1,7 @@
 public import Database
 
-/// Records reads of personal data through `Store.append` (on SQLite a shared `GroupCommit`): a request waits until its
+/// Records reads of personal data through `Store.append` (on SQLite a shared `GroupCommit`,
+/// on PostgreSQL multi-row inserts): a request waits until its
 /// record is durable, but records of many requests share one transaction (one commit a read
 /// caps near 6,000/s here). Records take no savepoint each (`GroupCommit.append`): one that
 /// fails to insert fails its whole batch, and every request in it is answered with the error.
@@ -9,7 +10,7 @@ public import Database
 public final class AuditLog: Sendable {
     private let store: Store
 
-    /// Transactions committed so far for audit records (SQLite), for tests of the grouping.
+    /// Transactions committed so far for audit records, for tests of the grouping.
     var commitCount: Int { store.recordCommits }
 
     init(store: Store) {
@@ -19,10 +20,7 @@ public final class AuditLog: Sendable {
     /// Records `entry` and returns once it is committed.
     public func record(_ entry: AuditEntry) async throws {
         // Stamped when the read happened, not when its batch runs.
-        let time = Timestamp.now()
-        try await store.append { connection in
-            try AuditRepository.insert(connection, entry, at: time)
-        }
+        try await store.append(AuditRepository.row(entry, at: Timestamp.now()))
     }
 
     /// Writes `entry` in the caller's transaction, for changes audited with the change.

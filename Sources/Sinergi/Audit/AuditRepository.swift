@@ -3,12 +3,19 @@ internal import Database
 /// SQL for `audit_log`, which accepts INSERT only (its triggers refuse UPDATE and DELETE).
 enum AuditRepository {
     static func insert(_ connection: DatabaseConnection, _ entry: AuditEntry, at time: String) throws {
-        try connection.execute("""
-            INSERT INTO audit_log (occurred_at, api_key_id, role, action, resource_type, resource_id, request_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """,
-            [.text(time), SQLValue(entry.apiKeyID), .text(entry.role), .text(entry.action), .text(entry.resourceType),
-             SQLValue(entry.resourceID), .text(entry.requestID)])
+        let row = row(entry, at: time)
+        try connection.execute(row.shape.insertOne, row.values)
+    }
+
+    private static let shape = AppendedRow.Shape(
+        table: "audit_log", columns: ["occurred_at", "api_key_id", "role", "action", "resource_type", "resource_id", "request_id"])
+
+    /// `entry` as a row of `audit_log`, for `Store.append`.
+    static func row(_ entry: AuditEntry, at time: String) -> AppendedRow {
+        AppendedRow(
+            shape: shape,
+            values: [.text(time), SQLValue(entry.apiKeyID), .text(entry.role), .text(entry.action), .text(entry.resourceType),
+                     SQLValue(entry.resourceID), .text(entry.requestID)])
     }
 
     /// Newest first, filtered; `before` is the cursor (an id).
