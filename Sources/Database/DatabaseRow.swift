@@ -1,4 +1,4 @@
-public import PostgreSQL
+internal import PostgreSQL
 public import SQLite
 
 /// The current row of a query on either engine, read by column name, as `SQLite.Row` is.

@@ -1,5 +1,5 @@
-public import PostgreSQL
-public import SQLite
+internal import PostgreSQL
+internal import SQLite
 
 /// A statement parameter for either engine: the cases of `SQLiteValue`, so repositories write
 /// `[.text(code), .integer(id)]` whichever engine runs them.

@@ -1,4 +1,4 @@
-public import HTTPServer
+internal import HTTPServer
 
 /// Every failure a handler reports to a client; one type for the whole application, turned
 /// into problem+json in one place (`AppError+Problem.swift`).

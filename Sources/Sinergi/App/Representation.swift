@@ -1,4 +1,4 @@
-public import HTTPServer
+internal import HTTPServer
 
 /// One value of a resource's representation, typed as JSON shows it.
 enum FieldValue: Sendable {

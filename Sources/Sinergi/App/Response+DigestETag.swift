@@ -1,5 +1,5 @@
 internal import Crypto
-public import HTTPServer
+internal import HTTPServer
 
 extension Response {
     /// This answer with a strong ETag that is a digest of its body, for representations that

@@ -1,4 +1,4 @@
-public import HTTPServer
+internal import HTTPServer
 
 /// The media types an endpoint can answer with, chosen from the request's `Accept`
 /// (RFC 9110 §12.5.1): lists and reports offer JSON and CSV, everything else JSON.

@@ -1,5 +1,5 @@
-public import PostgreSQL
-public import SQLite
+internal import PostgreSQL
+internal import SQLite
 
 /// The answer to a constraint the database enforced: the last line of defence behind the
 /// checks of services and repositories, so an input they did not foresee (or a race they
