@@ -64,11 +64,10 @@ public enum RegionRepository {
         ) { try $0.string("code") }
     }
 
-    /// The bulk load's inserts without their rows, which `RegionsLoader` adds a batch at a
-    /// time: code, name, level, parent code and kind; and region code, year, population,
-    /// source and time.
-    static let insertRegionsSQL = "INSERT INTO regions (code, name, level, parent_code, kind) VALUES"
-    static let insertPopulationsSQL = "INSERT INTO region_populations (region_code, year, population, source, updated_at) VALUES"
+    /// The rows of the bulk load, which `RegionsLoader` inserts a batch at a time.
+    static let regionRow = AppendedRow.Shape(table: "regions", columns: ["code", "name", "level", "parent_code", "kind"])
+    static let populationRow = AppendedRow.Shape(
+        table: "region_populations", columns: ["region_code", "year", "population", "source", "updated_at"])
 
     static func count(in connection: DatabaseConnection) throws -> Int {
         try connection.fetchOne("SELECT count(*) AS regions FROM regions") { try $0.int("regions") } ?? 0

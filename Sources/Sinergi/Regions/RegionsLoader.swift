@@ -15,36 +15,48 @@ enum RegionsLoader {
     static func loadIfEmpty(_ store: Store, from file: URL) throws -> Int {
         let data = try Data(contentsOf: file)
         let now = Timestamp.now()
+        let corrupt = CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: file.path])
         return try store.writeSync { connection -> Int in
             guard try RegionRepository.count(in: connection) == 0 else { return 0 }
-            var regions = RowBatch(connection, insert: RegionRepository.insertRegionsSQL, columns: 5)
-            var populations = RowBatch(connection, insert: RegionRepository.insertPopulationsSQL, columns: 5)
+            var regions = RowBatch(connection, shape: RegionRepository.regionRow)
+            var populations = RowBatch(connection, shape: RegionRepository.populationRow)
             var count = 0
             var isHeader = true
-            // Line by line, so the whole list is never held as strings at once.
-            for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
-                let text = Substring(decoding: line, as: UTF8.self)
-                if isHeader {
-                    guard text == "code,name,level,parent_code,population,population_year,kind" else {
-                        throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: file.path])
+            func load(_ records: [CSVReader.Record]) throws {
+                for record in records {
+                    let fields = record.fields
+                    if isHeader {
+                        guard fields == ["code", "name", "level", "parent_code", "population", "population_year", "kind"] else { throw corrupt }
+                        isHeader = false
+                        continue
                     }
-                    isHeader = false
-                    continue
-                }
-                let fields = parseCSVLine(text)
-                guard fields.count == 7 else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: file.path]) }
-                regions.add([.text(fields[0]), .text(fields[1]), .text(fields[2]),
+                    guard fields.count == 7 else { throw corrupt }
+                    regions.add([.text(fields[0]), .text(fields[1]), .text(fields[2]),
                                  fields[3].isEmpty ? .null : .text(fields[3]), fields[6].isEmpty ? .null : .text(fields[6])])
-                if let figure = Int64(fields[4]) {
-                    let year = Int64(fields[5]) ?? Int64(fileYear)
-                    populations.add([.text(fields[0]), .integer(year), .integer(figure), .text(source), .text(now)])
+                    if let figure = Int64(fields[4]) {
+                        let year = Int64(fields[5]) ?? Int64(fileYear)
+                        populations.add([.text(fields[0]), .integer(year), .integer(figure), .text(source), .text(now)])
+                    }
+                    count += 1
+                    // Regions first: a figure's region may be in the batch not yet written.
+                    if regions.isFull || populations.isFull {
+                        try regions.flush()
+                        try populations.flush()
+                    }
                 }
-                count += 1
-                // Regions first: a figure's region may be in the batch not yet written.
-                if regions.isFull || populations.isFull {
-                    try regions.flush()
-                    try populations.flush()
+            }
+            // A chunk at a time, so the whole list is never held as strings at once.
+            var reader = CSVReader(separator: UInt8(ascii: ","))
+            do {
+                var offset = data.startIndex
+                while offset < data.endIndex {
+                    let end = min(offset + 64 * 1024, data.endIndex)
+                    try load(try reader.read(data[offset..<end]))
+                    offset = end
                 }
+                try load(try reader.finish())
+            } catch is CSVReader.Failure {
+                throw corrupt
             }
             try regions.flush()
             try populations.flush()
@@ -57,56 +69,22 @@ enum RegionsLoader {
     private struct RowBatch {
         static let rowsPerStatement = 500
         let connection: DatabaseConnection
-        /// `INSERT INTO t (a, b) VALUES` without its rows.
-        let insert: String
-        let columns: Int
+        let shape: AppendedRow.Shape
         private var values: [SQLValue] = []
 
-        init(_ connection: DatabaseConnection, insert: String, columns: Int) {
+        init(_ connection: DatabaseConnection, shape: AppendedRow.Shape) {
             self.connection = connection
-            self.insert = insert
-            self.columns = columns
+            self.shape = shape
         }
 
-        var isFull: Bool { values.count >= Self.rowsPerStatement * columns }
+        var isFull: Bool { values.count >= Self.rowsPerStatement * shape.columnCount }
 
         mutating func add(_ row: [SQLValue]) { values += row }
 
         mutating func flush() throws {
             guard !values.isEmpty else { return }
-            let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
-            let rows = Array(repeating: row, count: values.count / columns).joined(separator: ", ")
-            try connection.execute(insert + " " + rows, values)
+            try connection.execute(shape.insert(rows: values.count / shape.columnCount), values)
             values.removeAll(keepingCapacity: true)
         }
-    }
-
-    /// One CSV record (RFC 4180): commas separate, quotes enclose, `""` is a quote.
-    static func parseCSVLine(_ line: Substring) -> [String] {
-        var fields: [String] = []
-        var field = ""
-        var inQuotes = false
-        var iterator = line.makeIterator()
-        while let character = iterator.next() {
-            switch (character, inQuotes) {
-            case ("\"", false) where field.isEmpty: inQuotes = true
-            case ("\"", true):
-                // Either the closing quote or the first half of an escaped one.
-                var lookahead = iterator
-                if lookahead.next() == "\"" {
-                    field.append("\"")
-                    iterator = lookahead
-                } else {
-                    inQuotes = false
-                }
-            case (",", false):
-                fields.append(field)
-                field = ""
-            default:
-                field.append(character)
-            }
-        }
-        fields.append(field)
-        return fields
     }
 }

@@ -2,6 +2,7 @@ internal import Database
 
 /// A row to insert, as data rather than as a statement, so that `Store.append` can put the
 /// rows of many requests into one multi-row INSERT where that saves round trips (PostgreSQL).
+/// Its `Shape` also gives the region load its multi-row inserts.
 struct AppendedRow: Sendable {
     /// A table and its columns, with the statements that insert rows of them; made once.
     struct Shape: Sendable, Hashable {
@@ -9,9 +10,11 @@ struct AppendedRow: Sendable {
         let insert: String
         /// `insert` with one row of placeholders.
         let insertOne: String
+        let columnCount: Int
         private let tuple: String
 
         init(table: String, columns: [String]) {
+            columnCount = columns.count
             insert = "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES"
             tuple = "(" + Array(repeating: "?", count: columns.count).joined(separator: ", ") + ")"
             insertOne = insert + " " + tuple
