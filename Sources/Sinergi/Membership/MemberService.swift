@@ -271,10 +271,8 @@ public struct MemberService: Sendable {
         let repository = repository
         return try await store.groupedWrite { connection in
             guard let current = try repository.find(id, scope: scope, today: today, in: connection) else { throw AppError.notFound }
-            guard current.status.allows(.deactivated) else {
-                throw AppError.conflict("Member \(id) is deactivated already; deactivation is final.")
-            }
-            // Conditional, so of two deactivations at once the second finds nothing to change.
+            // The update is conditional (`status <> 'deactivated'`): a member deactivated already,
+            // before or by a concurrent request, changes nothing, and that is the one check.
             guard try repository.deactivate(id, reason: reason, now: now, in: connection) else {
                 throw AppError.conflict("Member \(id) is deactivated already; deactivation is final.")
             }
