@@ -47,31 +47,26 @@ public final class PGPool: Sendable {
     /// Runs `work` on an idle connection (autocommit: each statement its own transaction).
     public func run<T: Sendable>(_ work: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            let accepted = queue.submit { connection in
-                continuation.resume(with: Result { try Self.reconnectingIfBroken(connection, work) })
-            }
-            if !accepted { continuation.resume(throwing: PGError.misuse("pool is closed")) }
+            submit { connection in continuation.resume(with: Result { try work(connection.get()) }) }
         }
     }
 
     /// Queues `work` for an idle connection and returns at once: no task waits for it, so it
     /// needs no thread of Swift's cooperative pool, for work that reports its own outcome.
-    /// `work` gets the connection, or the error that left it unusable (a failed reconnect).
-    /// False when the pool is closed.
-    public func submit(_ work: @escaping @Sendable (Result<PGConnection, any Error>) -> Void) -> Bool {
-        queue.submit { connection in
-            work(Result { try Self.reconnectingIfBroken(connection) { $0 } })
+    /// `work` gets the connection, reconnected first when it was broken, or the error that
+    /// left none: a failed reconnect, or a closed pool (then at once, on the calling thread).
+    public func submit(_ work: @escaping @Sendable (Result<PGConnection, any Error>) -> Void) {
+        let accepted = queue.submit { connection in
+            work(Result { try Self.reconnectedIfBroken(connection) })
         }
+        if !accepted { work(.failure(PGError.misuse("pool is closed"))) }
     }
 
     /// `run` that blocks the calling thread, for command-line tools. Never call it from a pool
     /// closure or from async code.
     public func runSync<T: Sendable>(_ work: @escaping @Sendable (PGConnection) throws -> T) throws -> T {
         let outcome = Outcome<T>()
-        let accepted = queue.submit { connection in
-            outcome.deliver(Result { try Self.reconnectingIfBroken(connection, work) })
-        }
-        guard accepted else { throw PGError.misuse("pool is closed") }
+        submit { connection in outcome.deliver(Result { try work(connection.get()) }) }
         return try outcome.wait().get()
     }
 
@@ -114,8 +109,9 @@ public final class PGPool: Sendable {
         for _ in 0..<started { threadsFinished.wait() }
     }
 
-    private static func reconnectingIfBroken<T>(_ connection: PGConnection, _ work: (PGConnection) throws -> T) throws -> T {
+    /// `connection`, reconnected first when the server dropped it.
+    private static func reconnectedIfBroken(_ connection: PGConnection) throws -> PGConnection {
         if connection.isBroken { try connection.reset() }
-        return try work(connection)
+        return connection
     }
 }

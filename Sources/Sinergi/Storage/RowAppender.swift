@@ -37,9 +37,7 @@ final class RowAppender: Sendable {
             }
             // Straight onto the pool: a task would need a thread of the cooperative pool, and
             // blocking callers (tests' synchronous clients) can hold all of them.
-            if startsWriter, !pool.submit({ self.writeUntilEmpty($0) }) {
-                writeUntilEmpty(.failure(PGError(sqlState: "08003", message: "the connection pool is closed")))
-            }
+            if startsWriter { pool.submit { self.writeUntilEmpty($0) } }
         }
     }
 
