@@ -106,7 +106,8 @@ public final class Authenticator: Sendable {
         if let hit { return (hit.key, hit.verifiedSecret) }
         let key: StoredKey?
         do {
-            // A unique-index lookup: on this thread, which saves two hand-offs (see `readHere`).
+            // A unique-index lookup: on SQLite on this thread, which saves two hand-offs (see
+            // `readHere`); on PostgreSQL one statement on a pool connection.
             key = try await store.lookupOne { connection in try APIKeyRepository.usable(connection, keyID: keyID) }
         } catch {
             logger.error("cannot read api keys", metadata: ["reason": "\(error)"])
