@@ -1,4 +1,5 @@
-/// A complete request as handlers see it: head, whole body, route and request id.
+/// A complete request as handlers see it: head, whole body (or the file it was spooled to),
+/// route and request id.
 public struct Request: Sendable {
     public var method: HTTPMethod
     /// The path, still percent-encoded, without the query.
@@ -7,6 +8,9 @@ public struct Request: Sendable {
     public var query: String?
     public var headers: HTTPHeaders
     public var body: [UInt8]
+    /// For a route that spools its body (`Router.add(spoolsBody: true)`): the file holding it;
+    /// `body` is empty then.
+    public var spooledBody: SpooledBody?
     /// The server's id for this request, unique per process run; the audit log records it.
     public var id: String
     /// The client's `X-Request-Id` when it sent a valid one: echoed in the response and logged

@@ -24,6 +24,8 @@ public struct ServerConfiguration: Sendable {
     public var keepAliveTimeout: Duration = .seconds(60)
     /// How long shutdown waits for in-flight requests before closing their connections.
     public var shutdownGracePeriod: Duration = .seconds(10)
+    /// Where the bodies of routes that spool theirs to disk are written while they arrive.
+    public var spoolDirectory = "/tmp"
     /// Parser size limits.
     public var limits = ParserLimits()
     /// With a context, the listener speaks HTTPS only; `Server.reloadTLS` swaps it.

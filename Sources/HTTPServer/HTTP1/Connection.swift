@@ -39,7 +39,12 @@ final class Connection {
         var bytesRead = 0
         var remaining = 0                // for Content-Length bodies
         var chunked: ChunkedDecoder?     // for chunked bodies
+        /// Where the body goes instead of `body`, for a route that spools it.
+        var spool: BodySpool?
     }
+
+    /// Body bytes gathered in memory before a spooled body writes them out.
+    private static let spoolWriteBytes = 64 * 1024
 
     /// What writing the response needs to know about its request.
     private struct ResponseContext {
@@ -319,8 +324,20 @@ final class Connection {
     private func startRequest(_ head: RequestHead) -> Bool {
         let match = server.router.match(method: head.method, path: head.path)
         var maxBody = server.configuration.maxBodyBytes
-        if case .found(let route, _) = match, let limit = route.maxBodyBytes { maxBody = limit }
+        var spools = false
+        if case .found(let route, _) = match {
+            if let limit = route.maxBodyBytes { maxBody = limit }
+            spools = route.spoolsBody
+        }
         var pending = PendingRequest(head: head, match: match, startedAt: EventLoop.monotonicNanoseconds())
+        if spools, head.framing != .none {
+            do {
+                pending.spool = try BodySpool(directory: server.configuration.spoolDirectory)
+            } catch {
+                respondToProtocolError(error)
+                return false
+            }
+        }
         switch head.framing {
         case .none:
             dispatch(pending)
@@ -328,11 +345,12 @@ final class Connection {
         case .length(let length):
             // Refused from the declared length, before reading any of the body.
             guard length <= maxBody else {
+                pending.spool?.discard()
                 respondToProtocolError(.bodyTooLarge)
                 return false
             }
             pending.remaining = length
-            pending.body.reserveCapacity(length)
+            pending.body.reserveCapacity(pending.spool == nil ? length : min(length, Self.spoolWriteBytes * 2))
         case .chunked:
             pending.chunked = ChunkedDecoder(maxBodyBytes: maxBody, limits: server.configuration.limits)
         }
@@ -345,8 +363,18 @@ final class Connection {
         return true
     }
 
-    /// Moves available body bytes into `pending`; true once the body is complete.
+    /// Moves available body bytes into `pending`, and on to its spool file when it has one;
+    /// true once the body is complete.
     private func readBody(into pending: inout PendingRequest) throws(HTTPParseError) -> Bool {
+        let complete = try takeBody(into: &pending)
+        if let spool = pending.spool, complete || pending.body.count >= Self.spoolWriteBytes {
+            try spool.write(pending.body)
+            pending.body.removeAll(keepingCapacity: true)
+        }
+        return complete
+    }
+
+    private func takeBody(into pending: inout PendingRequest) throws(HTTPParseError) -> Bool {
         if var decoder = pending.chunked {
             let used = try inbound.withUnsafeBufferPointer { buffer throws(HTTPParseError) in
                 try decoder.decode(UnsafeBufferPointer(rebasing: buffer[inboundStart...]), into: &pending.body)
@@ -406,6 +434,7 @@ final class Connection {
         var request = Request(
             method: head.method, path: head.path, query: head.query, headers: head.headers, body: pending.body,
             id: requestID, route: route == "-" ? nil : route, parameters: parameters, minorVersion: head.minorVersion)
+        request.spooledBody = pending.spool?.finish()
         request.resolution = pending.match
         request.correlationID = correlationID
         request.clientCertificateSHA256 = clientCertificateSHA256
@@ -415,6 +444,8 @@ final class Connection {
         // one that awaits the database resumes here to answer.
         Task(executorPreference: loop) {
             let response = await server.respond(to: request)
+            // A handler keeps a spooled body by moving it; whatever is left goes.
+            if let spooled = request.spooledBody { unlink(spooled.path) }
             // Off the loop only when the loop stopped at the end of the shutdown grace period
             // and closed this connection: nobody is left to answer.
             guard let connection = connection.valueIfOnLoop else { return }
@@ -616,6 +647,7 @@ final class Connection {
     /// `HTTPServerProtocolErrorHandler`: only when no response has started, which holds here
     /// because a request is read only after the previous response was written).
     private func respondToProtocolError(_ error: HTTPParseError) {
+        if case .readingBody(let pending) = state { pending.spool?.discard() }
         let requestID = loop.nextRequestID()
         ResponseEncoder.encode(
             error.problem.response(), requestID: requestID, isHead: false, minorVersion: 1, closing: true,
@@ -672,6 +704,7 @@ final class Connection {
     /// Closes at once; a stream cut off here is the caller's to record.
     private func closeDescriptor() {
         guard !isClosed else { return }
+        if case .readingBody(let pending) = state { pending.spool?.discard() }
         state = .closed
         deadline = 0
         loop.unregister(self)

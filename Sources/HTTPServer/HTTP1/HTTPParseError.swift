@@ -21,6 +21,8 @@ public enum HTTPParseError: Error, Sendable, Equatable {
     case bodyTooLarge
     case unsupportedExpectation
     case timeout
+    /// A spooled body could not be written to disk.
+    case bodyNotStored
 }
 
 extension HTTPParseError: ProblemConvertible {
@@ -77,6 +79,9 @@ extension HTTPParseError: ProblemConvertible {
         case .timeout:
             Problem(slug: "request-timeout", title: "Request Timeout", status: 408,
                     detail: "The request was not received in time.")
+        case .bodyNotStored:
+            Problem(slug: "insufficient-storage", title: "Insufficient Storage", status: 507,
+                    detail: "The server could not store the request body; try again later.")
         }
     }
 }

@@ -11,6 +11,9 @@ public struct Router: Sendable {
         public let pattern: RoutePattern
         /// Largest request body accepted, or nil for the server default.
         public let maxBodyBytes: Int?
+        /// Whether the body goes to a file in `ServerConfiguration.spoolDirectory` as it arrives
+        /// (`Request.spooledBody`) instead of into memory.
+        public let spoolsBody: Bool
         let handler: Handler
     }
 
@@ -34,12 +37,15 @@ public struct Router: Sendable {
 
     /// Registers `handler` for `method` and `pattern`. Registering a route twice is a
     /// programming error.
-    public mutating func add(_ method: HTTPMethod, _ pattern: String, maxBodyBytes: Int? = nil, handler: @escaping Handler) {
+    public mutating func add(
+        _ method: HTTPMethod, _ pattern: String, maxBodyBytes: Int? = nil, spoolsBody: Bool = false,
+        handler: @escaping Handler
+    ) {
         let pattern = RoutePattern(pattern)
         precondition(
             !routes.contains { $0.method == method && $0.pattern.overlaps(pattern) },
             "route registered twice: \(method) \(pattern)")
-        routes.append(Route(method: method, pattern: pattern, maxBodyBytes: maxBodyBytes, handler: handler))
+        routes.append(Route(method: method, pattern: pattern, maxBodyBytes: maxBodyBytes, spoolsBody: spoolsBody, handler: handler))
         if pattern.isStatic {
             staticRoutes[pattern.description, default: []].append(routes.count - 1)
         } else {

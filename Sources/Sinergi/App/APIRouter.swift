@@ -27,13 +27,13 @@ struct APIRouter {
     /// any with a 422 naming them; one that does reads them with `QueryInput`, which does the same.
     mutating func add(
         _ method: HTTPMethod, _ pattern: String, roles: Set<Role>, personalData: Bool = false,
-        formats: [ResponseFormat] = [.json], readsQuery: Bool? = nil, maxBodyBytes: Int? = nil,
+        formats: [ResponseFormat] = [.json], readsQuery: Bool? = nil, maxBodyBytes: Int? = nil, spoolsBody: Bool = false,
         handler: @escaping @Sendable (Request, RequestContext) async throws -> Response
     ) {
         entries.append(RouteAccess(method: method, pattern: pattern, roles: roles, personalData: personalData, formats: formats))
         let (access, idempotency, audit, clock) = (access, idempotency, audit, clock)
         let readsQuery = readsQuery ?? formats.contains(.csv)
-        router.add(method, pattern, maxBodyBytes: maxBodyBytes) { request in
+        router.add(method, pattern, maxBodyBytes: maxBodyBytes, spoolsBody: spoolsBody) { request in
             let principal = try await access.authorize(request, roles: roles)
             if !readsQuery { try QueryInput(request).finish() }
             guard let format = ResponseFormat.negotiate(request.headers["Accept"], offered: formats) else {
