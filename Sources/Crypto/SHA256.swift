@@ -24,3 +24,32 @@ public enum SHA256 {
         hash(bytes).hexString
     }
 }
+
+extension SHA256 {
+    /// A digest fed piece by piece, for data too large to hold at once (an uploaded file).
+    public final class Hasher {
+        private let context: OpaquePointer
+
+        public init() {
+            // Fails only on allocation failure inside OpenSSL.
+            context = EVP_MD_CTX_new()!
+            precondition(EVP_DigestInit_ex(context, Algorithms.sha256, nil) == 1, "EVP_DigestInit_ex(SHA-256) failed")
+        }
+
+        deinit { EVP_MD_CTX_free(context) }
+
+        public func update(_ bytes: some Collection<UInt8>) {
+            let ok = bytes.withByteBuffer { EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
+            precondition(ok == 1, "EVP_DigestUpdate failed")
+        }
+
+        /// The digest of everything given; the hasher is spent afterwards.
+        public func finish() -> [UInt8] {
+            var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+            var length: UInt32 = 0
+            let ok = digest.withUnsafeMutableBufferPointer { EVP_DigestFinal_ex(context, $0.baseAddress, &length) }
+            precondition(ok == 1 && Int(length) == byteCount, "EVP_DigestFinal_ex failed")
+            return Array(digest.prefix(byteCount))
+        }
+    }
+}

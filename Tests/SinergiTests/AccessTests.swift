@@ -79,6 +79,12 @@ import Testing
         Row(method: "GET", path: "/v1/families/350701010120010{n}", body: "", expected: [401, 200, 200, 200, 403]),
         Row(method: "POST", path: "/v1/members/validate", body: #"{"items":[{"nik":"350701101081010{n}"}]}"#,
             expected: [401, 200, 200, 200, 403]),
+        // Imports: as registrations; a partner's job is for its own organization.
+        Row(method: "POST", path: "/v1/imports", body: ImportTests.header + "\n" + ImportTests.row("350701101081030{n}", family: "350701010120030{n}") + "\n",
+            expected: [401, 202, 202, 202, 403]),
+        Row(method: "GET", path: "/v1/imports", body: "", expected: [401, 200, 200, 200, 403]),
+        Row(method: "GET", path: "/v1/imports/999999", body: "", expected: [401, 404, 404, 404, 403]),
+        Row(method: "GET", path: "/v1/imports/999999/errors", body: "", expected: [401, 404, 404, 404, 403]),
         Row(method: "GET", path: "/healthz", body: "", expected: [200, 200, 200, 200, 200]),
     ]
 

@@ -82,6 +82,7 @@ import Testing
         "/v1/members": ("/v1/members", String(decoding: MemberFixtures.body(nik: MemberFixtures.nik(serial: 9), family: "3507010101200009"), as: UTF8.self)),
         "/v1/members/validate": ("/v1/members/validate", #"{"items":[{"nik":"3507011010810001"}]}"#),
         "/v1/members/{id}/status": ("/v1/members/{member}/status", #"{"status":"deactivated","reason":"deceased"}"#),
+        "/v1/imports": ("/v1/imports", ImportTests.header + "\n" + ImportTests.row(MemberFixtures.nik(serial: 8), family: "3507010101200008") + "\n"),
     ]
 
     @Test("every POST route answers a retry with the same Idempotency-Key with its first response")

@@ -27,10 +27,19 @@ import Testing
          phoneChanged.0, phoneChanged.1]
     }
 
-    /// The bytes of every file in `directory` (the database, its -wal and -shm), by name.
+    /// The bytes of every file under `directory` (the database, its -wal and -shm, uploads
+    /// waiting in `imports/`), by relative path.
     static func files(in directory: URL) throws -> [String: Data] {
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-        return try Dictionary(uniqueKeysWithValues: names.map { ($0, try Data(contentsOf: directory.appendingPathComponent($0))) })
+        let paths = try FileManager.default.subpathsOfDirectory(atPath: directory.path)
+        var files: [String: Data] = [:]
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            let url = directory.appendingPathComponent(path)
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[path] = try Data(contentsOf: url)
+            }
+        }
+        return files
     }
 
     @Test("NIKs and phone numbers are in neither the database files nor the log, whatever the requests")

@@ -21,6 +21,9 @@ import Testing
         let ownChildMember: Int
         let otherMember: Int
         let otherChildMember: Int
+        /// Import jobs for A's root and for B's root.
+        var ownImport: Int64 = 0
+        var otherImport: Int64 = 0
 
         static let ownNIK = MemberFixtures.nik(serial: 1)
         static let otherNIK = MemberFixtures.nik(serial: 3)
@@ -174,7 +177,21 @@ import Testing
         },
     ]
 
-    @Test("partner A cannot see partner B's data", arguments: rows)
+    static let importRows: [Row] = [
+        Row(name: "get another partner's import", path: { "/v1/imports/\($0.otherImport)" }) { response, _ in response.status == 404 },
+        Row(name: "read another partner's import errors", path: { "/v1/imports/\($0.otherImport)/errors" }) { response, _ in
+            response.status == 404
+        },
+        Row(name: "list imports", path: { _ in "/v1/imports" }) { response, trees in
+            response.status == 200 && ids(response) == [trees.ownImport]
+        },
+        Row(name: "import for another partner's organization", method: "POST", path: { "/v1/imports?organization_id=\($0.otherRoot)" },
+            body: { _ in ImportTests.header + "\n" }) { response, _ in
+            response.status == 422 && response.text.contains("organization_id")
+        },
+    ]
+
+    @Test("partner A cannot see partner B's data", arguments: rows + importRows)
     func isolation(_ row: Row) async throws {
         try await withTestApplication { application, port in
             let organizations = try application.store.writeSync { connection -> (Int64, Int64, Int64, Int64) in
@@ -196,6 +213,17 @@ import Testing
                 let otherChild = try insert("LAZISNU Lombok Timur", "zakat_body", otherRoot, "5203")
                 return (ownRoot, ownChild, otherRoot, otherChild)
             }
+            // An import job each for A's root and B's root, as a finished import leaves it.
+            let imports = try application.store.writeSync { connection -> (Int64, Int64) in
+                func job(_ organization: Int64) throws -> Int64 {
+                    try connection.fetchOne("""
+                        INSERT INTO import_jobs (organization_id, scope_organization_id, status, file_name, bytes_total, role,
+                            request_id, created_at, updated_at)
+                        VALUES (?, ?, 'done', 'gone.csv', 0, 'partner', 'r', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z') RETURNING id
+                        """, [.integer(organization), .integer(organization)]) { $0.int64(at: 0) }!
+                }
+                return (try job(organizations.0), try job(organizations.2))
+            }
             // Members registered by an officer via each organization; B's live in B's region.
             let officer = MemberFixtures(
                 client: try RawClient(port: port),
@@ -205,12 +233,13 @@ import Testing
                     "registered_via": #"{"organization_id":\#(organization)}"#, "full_name": serial > 2 ? #""Rahma Wati""# : #""Siti Aminah""#,
                 ]) { $1 })
             }
-            let trees = Trees(
+            var trees = Trees(
                 ownRoot: organizations.0, ownChild: organizations.1, otherRoot: organizations.2, otherChild: organizations.3,
                 ownMember: try member(1, via: organizations.0, family: Trees.ownFamily, ["card_no": #""0000000000001""#]),
                 ownChildMember: try member(2, via: organizations.1, family: Trees.mixedFamily, ["relationship": #""spouse""#]),
                 otherMember: try member(3, via: organizations.2, family: Trees.otherFamily, ["card_no": "\"\(Trees.otherCard)\"", "region_code": #""5203""#]),
                 otherChildMember: try member(4, via: organizations.3, family: Trees.mixedFamily, ["region_code": #""5203""#]))
+            (trees.ownImport, trees.otherImport) = imports
             let partnerA = try application.issueKey(role: .partner, name: "A", organizationID: trees.ownRoot)
             let response = try RawClient(port: port).request(
                 row.method, row.path(trees), headers: ["Authorization": "Bearer \(partnerA)"], body: Array(row.body(trees).utf8))

@@ -42,6 +42,9 @@ extension AppError: ProblemConvertible {
             Problem(slug: "rate-limited", title: "Too Many Requests", status: 429,
                     detail: "This key sent more requests than its rate limit allows; retry after \(seconds) s.",
                     headers: HTTPHeaders([("Retry-After", "\(seconds)")]))
+        case .unsupportedMediaType(let offered):
+            Problem(slug: "unsupported-media-type", title: "Unsupported Media Type", status: 415,
+                    detail: "This endpoint reads \(offered) bodies.")
         case .unavailable(let detail):
             Problem(slug: "unavailable", title: "Service Unavailable", status: 503, detail: detail)
         }

@@ -29,6 +29,8 @@ public enum AppError: Error, Sendable, Equatable {
     case idempotencyKeyInFlight
     /// 429 with `Retry-After`: the key's rate limit is used up.
     case rateLimited(retryAfterSeconds: Int)
+    /// 415: the body is not of the media type the endpoint reads (`offered`).
+    case unsupportedMediaType(offered: String)
     /// 503: a dependency is not ready.
     case unavailable(String)
 }

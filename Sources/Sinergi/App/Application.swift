@@ -20,7 +20,12 @@ public final class Application: Sendable {
     private let keyChanges: KeyChangeSignal
     /// Reads of personal data, recorded through `writes`.
     public let audit: AuditLog
+    /// The date rules read.
+    private let clock: ServiceClock
     private let server: Server
+    /// Runs import jobs in the background once the server starts.
+    let importRunner: ImportRunner
+    let importService: ImportService
     /// Every route the server answers, for the contract test against the spec.
     public let routes: [(method: HTTPMethod, pattern: String)]
     /// Every `/v1` route with the roles it admits, for the access-table tests.
@@ -33,6 +38,7 @@ public final class Application: Sendable {
     public init(config: Config, logger: Logger, clock: ServiceClock = .system) throws {
         self.config = config
         self.logger = logger
+        self.clock = clock
         guard let openAPIURL = ResourceLocator.locate(config.openAPIPath) else {
             throw ConfigError(key: "paths.openapi", reason: "no file \(config.openAPIPath)")
         }
@@ -85,11 +91,30 @@ public final class Application: Sendable {
         RegionRoutes(service: RegionService(store: store)).register(on: &router)
         OrganizationRoutes(service: OrganizationService(store: store)).register(on: &router)
         EmployerRoutes(service: EmployerService(store: store)).register(on: &router)
-        MemberRoutes(service: MemberService(store: store, protection: protection, audit: audit, regions: KnownRegions())).register(on: &router)
+        let regions = KnownRegions()
+        let members = MemberService(store: store, protection: protection, audit: audit, regions: regions)
+        MemberRoutes(service: members).register(on: &router)
+        let importsDirectory = config.resolvedImportsDirectory
+        do {
+            try FileManager.default.createDirectory(atPath: importsDirectory, withIntermediateDirectories: true)
+        } catch {
+            store.close()
+            throw ConfigError(key: "imports.directory", reason: "cannot create \(importsDirectory)")
+        }
+        importRunner = ImportRunner(
+            store: store, repository: members.repository, regions: regions, clock: clock,
+            settings: .init(
+                directory: importsDirectory, location: config.databaseLocation, batchRows: config.importsBatchRows,
+                pollInterval: .seconds(config.importsPollSeconds)),
+            logger: logger)
+        importService = ImportService(store: store, runner: importRunner, directory: importsDirectory)
+        ImportRoutes(service: importService, maxBodyBytes: config.importsMaxBodyBytes).register(on: &router)
         routes = router.router.registeredRoutes
         routeAccess = router.entries
         var serverConfiguration = config.serverConfiguration
         serverConfiguration.tls = tls
+        // Uploads are spooled where their jobs keep them, so keeping one is a rename.
+        serverConfiguration.spoolDirectory = importsDirectory
         server = Server(
             configuration: serverConfiguration, router: router.router,
             middleware: [CORS(allowedOrigins: config.corsAllowedOrigins)],
@@ -101,6 +126,7 @@ public final class Application: Sendable {
     public func start() throws -> Int {
         MemoryTuning.keepFreedMemory()
         let port = try server.start()
+        importRunner.start()
         let host = config.host.contains(":") ? "[\(config.host)]" : config.host
         let scheme = config.tlsCertificatePath == nil ? "http" : "https"
         logger.info("listening", metadata: [
@@ -148,8 +174,17 @@ public final class Application: Sendable {
             allowsSignature: allowsSignature)
     }
 
-    /// Closes the database; for a server that never started.
+    /// `sinergi import`: imports `file` for `organizationID` (see `ImportService.importFile`)
+    /// and returns the finished job's figures.
+    public func importFile(
+        _ file: String, organizationID: Int64?, onProgress: @escaping (ImportFigures) -> Void
+    ) throws -> ImportFigures {
+        ImportFigures(try importService.importFile(file, organizationID: organizationID, clock: clock) { onProgress(ImportFigures($0)) })
+    }
+
+    /// Stops the import runner after its batch in progress, then closes the database.
     public func close() {
+        importRunner.stop()
         store.close()
     }
 

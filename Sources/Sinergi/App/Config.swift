@@ -57,11 +57,29 @@ public struct Config: Sendable, Equatable {
     public var rateLimitBurst = 200
     /// How long an `Idempotency-Key` and its first response are kept, in hours.
     public var idempotencyRetentionHours = 24
+    /// Where uploaded member lists wait for their import; nil: `imports` beside the SQLite
+    /// file, or `data/imports` with PostgreSQL. Nodes sharing a PostgreSQL database share it.
+    public var importsDirectory: String?
+    /// The largest file `POST /v1/imports` takes.
+    public var importsMaxBodyBytes = 1 << 30
+    /// Rows an import commits at a time.
+    public var importsBatchRows = 2000
+    /// How often a node looks for import jobs stored by other processes.
+    public var importsPollSeconds = 5.0
 
     public init() {}
 
     /// What `database` names.
     public var databaseLocation: DatabaseLocation { DatabaseLocation(database) }
+
+    /// `importsDirectory`, or its default.
+    public var resolvedImportsDirectory: String {
+        if let importsDirectory { return importsDirectory }
+        switch databaseLocation {
+        case .sqlite(let path): return URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("imports").path
+        case .postgresql: return "data/imports"
+        }
+    }
 
     /// The HTTP server's part of the settings.
     public var serverConfiguration: ServerConfiguration {
@@ -201,6 +219,18 @@ extension Config {
         Setting(key: "idempotency.retention_hours", environment: "SINERGI_IDEMPOTENCY_RETENTION_HOURS") {
             config, value throws(ConfigError) in
             config.idempotencyRetentionHours = try value.integer(key: "idempotency.retention_hours", in: 1...24 * 365)
+        },
+        Setting(key: "imports.directory", environment: "SINERGI_IMPORTS_DIRECTORY") { config, value throws(ConfigError) in
+            config.importsDirectory = try value.path(key: "imports.directory")
+        },
+        Setting(key: "imports.max_body_bytes", environment: "SINERGI_IMPORTS_MAX_BODY_BYTES") { config, value throws(ConfigError) in
+            config.importsMaxBodyBytes = try value.integer(key: "imports.max_body_bytes", in: 1...(1 << 40))
+        },
+        Setting(key: "imports.batch_rows", environment: "SINERGI_IMPORTS_BATCH_ROWS") { config, value throws(ConfigError) in
+            config.importsBatchRows = try value.integer(key: "imports.batch_rows", in: 1...100_000)
+        },
+        Setting(key: "imports.poll_seconds", environment: "SINERGI_IMPORTS_POLL") { config, value throws(ConfigError) in
+            config.importsPollSeconds = try value.seconds(key: "imports.poll_seconds")
         },
         Setting(key: "tls.cert", environment: "SINERGI_TLS_CERT") { config, value throws(ConfigError) in
             config.tlsCertificatePath = try value.path(key: "tls.cert")

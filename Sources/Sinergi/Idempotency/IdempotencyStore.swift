@@ -1,4 +1,5 @@
 internal import Crypto
+internal import Foundation
 public import HTTPServer
 internal import SQLite
 
@@ -80,12 +81,27 @@ public struct IdempotencyStore: Sendable {
     /// A keyed digest (HMAC-SHA256 under the data key's index key) of method, path, query and
     /// body, each length-prefixed so no two requests share an encoding. Keyed, because a body
     /// can be a NIK and little else: a plain hash could be reversed by trying every NIK.
+    /// A spooled body counts by its SHA-256, read from its file.
     public static func hash(_ request: Request, protection: DataProtection) -> [UInt8] {
         var bytes: [UInt8] = []
-        for part in [Array(request.method.rawValue.utf8), Array(request.path.utf8), Array((request.query ?? "").utf8), request.body] {
+        let body = request.spooledBody.map { Self.fileDigest($0.path) } ?? request.body
+        for part in [Array(request.method.rawValue.utf8), Array(request.path.utf8), Array((request.query ?? "").utf8), body] {
             bytes.append(contentsOf: "\(part.count):".utf8)
             bytes.append(contentsOf: part)
         }
         return protection.digest(bytes)
+    }
+
+    /// SHA-256 of a file's bytes, read a megabyte at a time.
+    private static func fileDigest(_ path: String) -> [UInt8] {
+        let hasher = SHA256.Hasher()
+        guard let file = FileHandle(forReadingAtPath: path) else { return hasher.finish() }
+        defer { try? file.close() }
+        while true {
+            let chunk = file.readData(ofLength: 1 << 20)
+            if chunk.isEmpty { break }
+            hasher.update(chunk)
+        }
+        return hasher.finish()
     }
 }

@@ -8,10 +8,17 @@
 /// kept as a character; blank lines are skipped), strict where guessing would change data:
 /// bytes that are not UTF-8, a quote left open at the end, a quoted field followed by more text.
 struct CSVReader {
-    /// One record: its fields, and the line of the file it starts on (1-based), for errors.
+    /// One record: its fields, the line of the file it starts on (1-based), for errors, and
+    /// the byte offset just past the line break that ends it and the line after it, where reading
+    /// may resume.
     struct Record: Equatable {
         let fields: [String]
         let line: Int
+        var end = 0
+        /// The line the next record starts on, at the earliest.
+        var nextLine = 0
+
+        static func == (a: Record, b: Record) -> Bool { a.fields == b.fields && a.line == b.line }
     }
 
     enum Failure: Error, Equatable {
@@ -46,10 +53,23 @@ struct CSVReader {
     private var atFileStart = true
     /// The last byte was a CR that ended a line, so an LF now is the rest of it.
     private var afterCR = false
+    /// Bytes of the file consumed so far, the BOM included.
+    private var offset = 0
 
     /// With `separator` nil, it is `;` when the header line has more semicolons than commas.
     init(separator: UInt8? = nil) {
         self.separator = separator
+    }
+
+    /// A reader that goes on from a record's `end`, at `line`, in a file whose header gave
+    /// `separator`; `afterCR` when the byte before `offset` is a CR (its LF may follow).
+    init(resumingAt offset: Int, line: Int, separator: UInt8, afterCR: Bool) {
+        self.separator = separator
+        self.offset = offset
+        self.line = line
+        self.recordLine = line
+        self.afterCR = afterCR
+        atFileStart = false
     }
 
     /// The records completed by `bytes`.
@@ -63,7 +83,10 @@ struct CSVReader {
         head += bytes
         if atFileStart {
             if head.count < 3, Self.bom.starts(with: head) { return [] }
-            if head.starts(with: Self.bom) { head.removeFirst(3) }
+            if head.starts(with: Self.bom) {
+                head.removeFirst(3)
+                offset = 3
+            }
             atFileStart = false
         }
         if separator == nil {
@@ -100,6 +123,7 @@ struct CSVReader {
     }
 
     private mutating func consume(_ byte: UInt8, into records: inout [Record]) throws(Failure) {
+        offset += 1
         // The LF of a CRLF outside quotes: the CR ended the line already.
         if afterCR {
             afterCR = false
@@ -169,7 +193,7 @@ struct CSVReader {
 
     private mutating func endRecord(into records: inout [Record]) throws(Failure) {
         try endField()
-        records.append(Record(fields: fields, line: recordLine))
+        records.append(Record(fields: fields, line: recordLine, end: offset, nextLine: line + 1))
         fields.removeAll(keepingCapacity: true)
     }
 }

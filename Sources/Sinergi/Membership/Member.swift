@@ -36,7 +36,7 @@ public struct Member: Sendable, Equatable {
 
 /// Who brought a member in; reports and agreement targets count from it, and a partner's
 /// scope is its organization's subtree.
-public struct RegisteredVia: Sendable, Equatable {
+public struct RegisteredVia: Sendable, Hashable {
     public var organizationID: Int64?
     public var eventID: Int64?
     public var cadreID: Int64?

@@ -82,6 +82,58 @@ struct MemberRepository: Sendable {
             createdAt: now, updatedAt: now)
     }
 
+    /// A registration ready for `insertMany`: sealed, with the status it starts in.
+    struct Registration: Sendable {
+        let member: NewMember
+        let sealed: Sealed
+    }
+
+    /// The columns an import writes: a registration's, and the import that made it.
+    private static let importShape = AppendedRow.Shape(table: "members", columns: [
+        "nik_index", "nik_sealed", "card_no", "full_name", "birth_date", "sex", "family_card_no", "relationship", "segment",
+        "class", "region_code", "address", "phone_sealed", "facility_id", "employer_id", "status", "active_from",
+        "class_since", "facility_since", "registered_at", "registered_organization_id", "registered_event_id",
+        "registered_cadre_id", "created_at", "updated_at", "import_id",
+    ])
+
+    /// Inserts `registrations` in multi-row statements; those whose NIK or card number is
+    /// registered already, or came earlier in the list, are skipped by the unique indexes.
+    /// Returns the blind indexes of the NIKs inserted.
+    func insertMany(
+        _ registrations: [Registration], importID: Int64, today: CalendarDate, now: String, in connection: DatabaseConnection
+    ) throws -> Set<[UInt8]> {
+        var inserted: Set<[UInt8]> = []
+        let todayText = today.description
+        for start in stride(from: 0, to: registrations.count, by: 500) {
+            let chunk = registrations[start..<min(start + 500, registrations.count)]
+            var values: [SQLValue] = []
+            values.reserveCapacity(chunk.count * Self.importShape.columnCount)
+            for registration in chunk {
+                let member = registration.member
+                let (status, activeFrom) = MemberStatus.initial(for: member.segment, registeredOn: today)
+                values += [
+                    .blob(registration.sealed.nikIndex), .blob(registration.sealed.nik), SQLValue(member.cardNo),
+                    .text(member.fullName), .text(member.birthDate.description), .text(member.sex.rawValue),
+                    .text(member.familyCardNo), .text(member.relationship.rawValue), .text(member.segment.rawValue),
+                    .integer(Int64(member.memberClass)), .text(member.regionCode), SQLValue(member.address),
+                    SQLValue(registration.sealed.phone), SQLValue(member.facilityID), SQLValue(member.employerID),
+                    .text(status.rawValue), SQLValue(activeFrom?.description), .text(todayText),
+                    SQLValue(member.facilityID == nil ? nil : todayText), .text(todayText),
+                    SQLValue(member.registeredVia.organizationID), SQLValue(member.registeredVia.eventID),
+                    SQLValue(member.registeredVia.cadreID), .text(now), .text(now), .integer(importID),
+                ]
+            }
+            let sql = Self.importShape.insert(rows: chunk.count) + " ON CONFLICT DO NOTHING RETURNING nik_index"
+            for index in try connection.fetchAll(sql, values, map: { try $0.blob("nik_index") }) { inserted.insert(index) }
+        }
+        return inserted
+    }
+
+    /// Whether `nik` is registered, whatever the scope.
+    func isRegistered(_ nikIndex: [UInt8], in connection: DatabaseConnection) throws -> Bool {
+        try connection.fetchOne("SELECT 1 AS found FROM members WHERE nik_index = ?", [.blob(nikIndex)]) { _ in true } ?? false
+    }
+
     /// Members registered, deactivated ones included.
     static func count(in connection: DatabaseConnection) throws -> Int64 {
         try connection.fetchOne("SELECT count(*) AS members FROM members") { try $0.int64("members") } ?? 0

@@ -50,12 +50,7 @@ public struct MemberService: Sendable {
             if member.segment == .pbpu,
                let familyClass = try repository.familyClass(member.familyCardNo, excluding: nil, in: connection),
                familyClass != member.memberClass {
-                // The card's other members may lie outside a partner's scope: it learns that the
-                // class differs, not which class the card holds.
-                let which = principal.seesAll ? "in class \(familyClass)" : "in another class"
-                throw AppError.invalid([.init(
-                    field: "class", code: "family_class_mismatch",
-                    message: "PBPU members of this family card are \(which); a PBPU family shares one class")])
+                throw AppError.invalid([Self.familyClassMismatch(familyClass, seesAll: principal.seesAll)])
             }
             let (status, activeFrom) = MemberStatus.initial(for: member.segment, registeredOn: today)
             guard let created = try repository.insert(
@@ -75,6 +70,16 @@ public struct MemberService: Sendable {
             return created
         }
         return (created, warnings)
+    }
+
+    /// A PBPU registration in another class than its family card's members.
+    static func familyClassMismatch(_ familyClass: Int, seesAll: Bool) -> FieldError {
+        // The card's other members may lie outside a partner's scope: it learns that the class
+        // differs, not which class the card holds.
+        let which = seesAll ? "in class \(familyClass)" : "in another class"
+        return FieldError(
+            field: "class", code: "family_class_mismatch",
+            message: "PBPU members of this family card are \(which); a PBPU family shares one class")
     }
 
     /// The NIK against the record and the region list: warnings, never refusals.
@@ -97,7 +102,7 @@ public struct MemberService: Sendable {
     }
 
     // References that do not exist, or lie outside a partner's scope, are field errors, together.
-    private static func referenceErrors(
+    static func referenceErrors(
         _ member: MemberReferences, scope: Scope, regions: KnownRegions, in connection: DatabaseConnection
     ) throws -> [FieldError] {
         var errors: [FieldError] = []

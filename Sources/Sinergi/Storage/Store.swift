@@ -109,6 +109,26 @@ public struct Store: Sendable {
         }
     }
 
+    /// `writeSync` for a large write that keeps its rules as `groupedWrite`s do (constraints,
+    /// conditional updates, `lockUntilCommit`): on PostgreSQL READ COMMITTED, where
+    /// SERIALIZABLE would make a batch of a thousand rows conflict with every concurrent
+    /// registration. An import's batches.
+    @discardableResult
+    func lockedWriteSync<T: Sendable>(_ body: @escaping @Sendable (DatabaseConnection) throws -> T) throws -> T {
+        switch engine {
+        case .sqlite(let pool, _, _): try pool.writeSync { try body(DatabaseConnection($0)) }
+        case .postgresql(let pool, _): try pool.transactionSync(.readCommitted) { try body(DatabaseConnection($0)) }
+        }
+    }
+
+    /// `read` that blocks the calling thread, for command-line tools and job runners.
+    func readSync<T: Sendable>(_ body: @escaping @Sendable (DatabaseConnection) throws -> T) throws -> T {
+        switch engine {
+        case .sqlite(let pool, _, _): try pool.readSync { try body(DatabaseConnection($0)) }
+        case .postgresql(let pool, _): try pool.transactionSync(.repeatableRead) { try body(DatabaseConnection($0)) }
+        }
+    }
+
     /// A write that shares its commit with concurrent requests' writes, each in its own
     /// savepoint; answered after the COMMIT. On PostgreSQL, which has concurrent writers, a
     /// transaction of its own at READ COMMITTED: these are the hot writes (registrations), and

@@ -1,0 +1,151 @@
+internal import Database
+internal import Foundation
+
+/// Runs one import job from its resume point to its end, on the calling thread: a first pass
+/// reads the file through (so a file that is not UTF-8, or whose quotes do not close, fails
+/// with nothing imported, and `rows_total` is known), then rows go in batches, each committed
+/// with its errors and the job's new resume point in one transaction.
+struct ImportRun {
+    let job: ImportJob
+    let path: String
+    let store: Store
+    let repository: MemberRepository
+    let regions: KnownRegions
+    let clock: ServiceClock
+    let batchRows: Int
+    /// Called after each committed batch with the job as it is now.
+    var onProgress: (ImportJob) -> Void = { _ in }
+    /// Asked after each committed batch; true stops the run there.
+    var shouldStop: () -> Bool = { false }
+
+    /// Stopped between batches (shutdown): the job resumes from there.
+    struct Interrupted: Error {}
+
+    /// A batch was not committed because the job's resume point had moved: another runner has
+    /// it. The batch rolled back; this run stops.
+    struct Superseded: Error {}
+
+    private static let chunkBytes = 1 << 20
+
+    func run() throws {
+        let today = clock.today
+        var rowsTotal = job.rowsTotal
+        if rowsTotal == nil {
+            switch Self.scan(path) {
+            case .failed(let reason):
+                try store.writeSync { [job, clock] in try ImportRepository.fail(job.id, reason: reason, now: clock.now, in: $0) }
+                return
+            case .rows(let rows):
+                rowsTotal = rows
+            }
+        }
+        try store.writeSync { [job, clock, rowsTotal] in try ImportRepository.start(job.id, rowsTotal: rowsTotal ?? 0, now: clock.now, in: $0) }
+
+        guard let file = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileNoSuchFile) }
+        defer { try? file.close() }
+        // The header, from the start of the file, whatever the resume point.
+        var reader = CSVReader()
+        var pending: [CSVReader.Record] = []
+        var header: MemberCSV?
+        while header == nil {
+            let chunk = file.readData(ofLength: Self.chunkBytes)
+            pending += try chunk.isEmpty ? reader.finish() : reader.read(chunk)
+            if let first = pending.first {
+                let (csv, errors) = MemberCSV.header(first.fields, today: today)
+                header = csv
+                if csv == nil {
+                    let reason = "the header is not that of POST /v1/members: " + errors.map { "\($0.field) \($0.code)" }.joined(separator: ", ")
+                    try store.writeSync { [job, clock] in try ImportRepository.fail(job.id, reason: reason, now: clock.now, in: $0) }
+                    return
+                }
+                pending.removeFirst()
+            } else if chunk.isEmpty {
+                try store.writeSync { [job, clock] in try ImportRepository.finish(job.id, now: clock.now, in: $0) }
+                return
+            }
+        }
+        guard let header else { return }
+        if job.resumeOffset > 0 {
+            // Resumed: what follows the header in this reader was committed; go on from the
+            // resume point, reading the byte before it to see whether a CR ended the last row.
+            try file.seek(toOffset: UInt64(job.resumeOffset - 1))
+            let before = file.readData(ofLength: 1)
+            reader = CSVReader(
+                resumingAt: Int(job.resumeOffset), line: Int(job.resumeLine), separator: reader.separator ?? UInt8(ascii: ","),
+                afterCR: before.first == 0x0D)
+            pending = []
+        }
+
+        var batch = ImportBatch(job: job, header: header, today: today, startRow: job.rowsDone + 1, from: job.resumeOffset)
+        var finished = false
+        while !finished {
+            let chunk = file.readData(ofLength: Self.chunkBytes)
+            finished = chunk.isEmpty
+            pending += try finished ? reader.finish() : reader.read(chunk)
+            for record in pending {
+                batch.add(record, repository: repository)
+                if batch.count >= batchRows {
+                    try commit(&batch)
+                }
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
+        if batch.count > 0 { try commit(&batch) }
+        try store.writeSync { [job, clock] in try ImportRepository.finish(job.id, now: clock.now, in: $0) }
+        if let done = try store.readSync({ [job] in try ImportRepository.find(job.id, scope: .all, in: $0) }) { onProgress(done) }
+    }
+
+    /// Commits `batch` and starts the next one where it ended.
+    private func commit(_ batch: inout ImportBatch) throws {
+        let full = batch
+        let (repository, regions, now) = (repository, regions, clock.now)
+        let job = try store.lockedWriteSync { connection in
+            let progress = try full.write(repository: repository, regions: regions, now: now, in: connection)
+            guard try ImportRepository.advance(full.job.id, from: full.from, by: progress, now: now, in: connection) else {
+                throw Superseded()
+            }
+            return try ImportRepository.find(full.job.id, scope: .all, in: connection)
+        }
+        batch = batch.next()
+        if let job { onProgress(job) }
+        if shouldStop() { throw Interrupted() }
+    }
+
+    enum Scan: Equatable {
+        case rows(Int64)
+        case failed(String)
+    }
+
+    /// Reads the whole file as CSV: its data rows, or why it cannot be imported.
+    static func scan(_ path: String) -> Scan {
+        guard let file = FileHandle(forReadingAtPath: path) else { return .failed("the uploaded file is gone") }
+        defer { try? file.close() }
+        var reader = CSVReader()
+        var records: Int64 = 0
+        do throws(CSVReader.Failure) {
+            while true {
+                let chunk = file.readData(ofLength: chunkBytes)
+                if chunk.isEmpty {
+                    records += Int64(try reader.finish().count)
+                    break
+                }
+                records += Int64(try reader.read(chunk).count)
+            }
+        } catch {
+            return .failed(error.reason)
+        }
+        return .rows(max(0, records - 1))
+    }
+}
+
+extension CSVReader.Failure {
+    /// For a job's `failure`: what is wrong and where, without the file's bytes.
+    var reason: String {
+        switch self {
+        case .notUTF8(let line): "line \(line): the file is not UTF-8 text (save it as CSV UTF-8)"
+        case .unterminatedQuote(let line): "line \(line): a quoted field is never closed"
+        case .textAfterQuote(let line): "line \(line): text follows a closing quote inside a field"
+        case .fieldTooLong(let line): "line \(line): a field is longer than \(CSVReader.maxFieldBytes) bytes"
+        }
+    }
+}
