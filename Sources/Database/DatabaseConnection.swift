@@ -95,6 +95,18 @@ public struct DatabaseConnection {
         }
     }
 
+    /// `lockUntilCommit` of every key, in sorted order (so two transactions locking overlapping
+    /// sets cannot wait for each other), in one statement.
+    public func lockUntilCommit(_ keys: [String]) throws {
+        guard case .postgresql(let connection) = storage, !keys.isEmpty else { return }
+        let sorted = Set(keys).sorted()
+        let rows = (1...sorted.count).map { "($\($0))" }.joined(separator: ", ")
+        // OFFSET 0 keeps the sort below the locking projection, so locks are taken in key order.
+        _ = try connection.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM (SELECT k FROM (VALUES \(rows)) AS v (k) ORDER BY k OFFSET 0) AS s",
+            sorted.map { .text($0) })
+    }
+
     private func postgresqlText(_ sql: SQL) -> String {
         if let variant = sql.postgresqlVariant { return variant }
         if let text = Self.numbered.withLock({ $0[sql.text] }) { return text }

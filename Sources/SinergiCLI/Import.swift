@@ -34,8 +34,9 @@ struct Import: ParsableCommand {
 }
 
 /// Progress on standard error: a bar redrawn in place on a terminal, a line every few seconds
-/// otherwise (a log file keeps every line).
-final class ProgressDisplay {
+/// otherwise (a log file keeps every line). `@unchecked`: the import calls `show` from one
+/// thread at a time, and `finish` after the last `show`.
+final class ProgressDisplay: @unchecked Sendable {
     private let isTerminal: Bool
     private let started = ContinuousClock.now
     private var lastLine = ContinuousClock.now - .seconds(60)

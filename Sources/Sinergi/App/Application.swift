@@ -177,7 +177,7 @@ public final class Application: Sendable {
     /// `sinergi import`: imports `file` for `organizationID` (see `ImportService.importFile`)
     /// and returns the finished job's figures.
     public func importFile(
-        _ file: String, organizationID: Int64?, onProgress: @escaping (ImportFigures) -> Void
+        _ file: String, organizationID: Int64?, onProgress: @escaping @Sendable (ImportFigures) -> Void
     ) throws -> ImportFigures {
         ImportFigures(try importService.importFile(file, organizationID: organizationID, clock: clock) { onProgress(ImportFigures($0)) })
     }

@@ -63,7 +63,7 @@ public struct Config: Sendable, Equatable {
     /// The largest file `POST /v1/imports` takes.
     public var importsMaxBodyBytes = 1 << 30
     /// Rows an import commits at a time.
-    public var importsBatchRows = 2000
+    public var importsBatchRows = 250
     /// How often a node looks for import jobs stored by other processes.
     public var importsPollSeconds = 5.0
 

@@ -16,10 +16,14 @@ public struct JSONInput: Sendable {
     private let prefix: String
     private var recorded: [FieldError] = []
     private var known: Set<String> = []
+    /// Fields of `object` that a reader asked for.
+    private var presentRead = 0
 
     /// Problems found so far, fields nobody read included.
     public var errors: [FieldError] {
-        guard object.keys.contains(where: { !known.contains($0) }) else { return recorded }
+        // Every field of the body read: nothing unknown to look for (the usual case; readers
+        // ask for errors several times, and hashing every key each time showed in imports).
+        guard presentRead < object.count else { return recorded }
         var unknown: [FieldError] = []
         for field in object.keys.sorted() where !known.contains(field) {
             unknown.append(FieldError(
@@ -54,7 +58,7 @@ public struct JSONInput: Sendable {
 
     /// The raw value of `field`, for shapes the typed readers do not cover.
     public mutating func value(_ field: String) -> JSONValue? {
-        known.insert(field)
+        markRead(field)
         return object[field]
     }
 
@@ -62,9 +66,13 @@ public struct JSONInput: Sendable {
     /// a PATCH of a member).
     public mutating func readOnly(_ fields: [String]) {
         for field in fields where object[field] != nil {
-            known.insert(field)
+            markRead(field)
             fail(field, code: "read_only", message: "cannot be changed here")
         }
+    }
+
+    private mutating func markRead(_ field: String) {
+        if known.insert(field).inserted, object[field] != nil { presentRead += 1 }
     }
 
     private func path(_ field: String) -> String { prefix.isEmpty ? field : "\(prefix).\(field)" }
@@ -79,7 +87,7 @@ public struct JSONInput: Sendable {
 
     /// A string field; nil when absent, null or wrong (the problem recorded).
     public mutating func string(_ field: String, required: Bool = false, maxLength: Int = 1000) -> String? {
-        known.insert(field)
+        markRead(field)
         switch object[field] {
         case .string(let value)?:
             guard value.count <= maxLength else {
@@ -159,7 +167,7 @@ public struct JSONInput: Sendable {
 
     /// An integer field within `range`.
     public mutating func integer(_ field: String, required: Bool = false, in range: ClosedRange<Int64>) -> Int64? {
-        known.insert(field)
+        markRead(field)
         switch object[field] {
         case .integer(let value)?:
             guard range.contains(value) else {
@@ -178,7 +186,7 @@ public struct JSONInput: Sendable {
 
     /// A boolean field.
     public mutating func bool(_ field: String, required: Bool = false) -> Bool? {
-        known.insert(field)
+        markRead(field)
         switch object[field] {
         case .bool(let value)?: return value
         case nil, .null?:
@@ -192,7 +200,7 @@ public struct JSONInput: Sendable {
 
     /// A nested object field, to read with `JSONInput(object:prefix:)`.
     public mutating func object(_ field: String, required: Bool = false) -> [String: JSONValue]? {
-        known.insert(field)
+        markRead(field)
         switch object[field] {
         case .object(let value)?: return value
         case nil, .null?:

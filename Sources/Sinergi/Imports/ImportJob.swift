@@ -36,6 +36,9 @@ struct ImportJob: Sendable, Equatable {
     let finishedAt: String?
     let updatedAt: String
 
+    /// Bytes of the file behind the last committed batch: its progress.
+    var bytesDone: Int64 { status == .done ? bytesTotal : resumeOffset }
+
     /// What the rows of this job may name: the sender's tree.
     var scope: Scope { scopeOrganizationID.map { .subtree(of: $0) } ?? .all }
 
@@ -84,7 +87,7 @@ public struct ImportFigures: Sendable {
         status = job.status.rawValue
         failure = job.failure
         bytesTotal = job.bytesTotal
-        bytesDone = job.status == .done ? job.bytesTotal : job.resumeOffset
+        bytesDone = job.bytesDone
         rowsTotal = job.rowsTotal
         rowsDone = job.rowsDone
         accepted = job.accepted

@@ -13,7 +13,7 @@ struct ImportRoutes: Sendable {
         .text("failure") { $0.failure },
         .integer("organization_id") { $0.organizationID },
         .integer("bytes_total") { $0.bytesTotal },
-        .integer("bytes_done") { $0.status == .done ? $0.bytesTotal : $0.resumeOffset },
+        .integer("bytes_done") { $0.bytesDone },
         .integer("rows_total") { $0.rowsTotal },
         .integer("rows_done") { $0.rowsDone },
         .integer("accepted") { $0.accepted },

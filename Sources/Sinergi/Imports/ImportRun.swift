@@ -14,9 +14,9 @@ struct ImportRun {
     let clock: ServiceClock
     let batchRows: Int
     /// Called after each committed batch with the job as it is now.
-    var onProgress: (ImportJob) -> Void = { _ in }
+    var onProgress: @Sendable (ImportJob) -> Void = { _ in }
     /// Asked after each committed batch; true stops the run there.
-    var shouldStop: () -> Bool = { false }
+    var shouldStop: @Sendable () -> Bool = { false }
 
     /// Stopped between batches (shutdown): the job resumes from there.
     struct Interrupted: Error {}
@@ -48,7 +48,7 @@ struct ImportRun {
         var pending: [CSVReader.Record] = []
         var header: MemberCSV?
         while header == nil {
-            let chunk = file.readData(ofLength: Self.chunkBytes)
+            let chunk = [UInt8](file.readData(ofLength: Self.chunkBytes))
             pending += try chunk.isEmpty ? reader.finish() : reader.read(chunk)
             if let first = pending.first {
                 let (csv, errors) = MemberCSV.header(first.fields, today: today)
@@ -76,37 +76,55 @@ struct ImportRun {
             pending = []
         }
 
-        var batch = ImportBatch(job: job, header: header, today: today, startRow: job.rowsDone + 1, from: job.resumeOffset)
-        var finished = false
-        while !finished {
-            let chunk = file.readData(ofLength: Self.chunkBytes)
-            finished = chunk.isEmpty
-            pending += try finished ? reader.finish() : reader.read(chunk)
-            for record in pending {
-                batch.add(record, repository: repository)
-                if batch.count >= batchRows {
-                    try commit(&batch)
+        var batch = ImportBatch(
+            job: job, header: header, today: today, now: clock.now, startRow: job.rowsDone + 1, from: job.resumeOffset)
+        let commits = CommitQueue<ImportBatch> { try commit($0) }
+        do {
+            var finished = false
+            while !finished {
+                let chunk = [UInt8](file.readData(ofLength: Self.chunkBytes))
+                finished = chunk.isEmpty
+                pending += try finished ? reader.finish() : reader.read(chunk)
+                for record in pending {
+                    batch.add(record, repository: repository)
+                    if batch.count >= batchRows {
+                        try commits.submit(try checked(batch))
+                        batch = batch.next(now: clock.now)
+                    }
                 }
+                pending.removeAll(keepingCapacity: true)
             }
-            pending.removeAll(keepingCapacity: true)
+            if batch.count > 0 { try commits.submit(try checked(batch)) }
+        } catch {
+            // The batches queued before the failure still commit: the job resumes after them.
+            try? commits.finish()
+            throw error
         }
-        if batch.count > 0 { try commit(&batch) }
+        try commits.finish()
         try store.writeSync { [job, clock] in try ImportRepository.finish(job.id, now: clock.now, in: $0) }
         if let done = try store.readSync({ [job] in try ImportRepository.find(job.id, scope: .all, in: $0) }) { onProgress(done) }
     }
 
-    /// Commits `batch` and starts the next one where it ended.
-    private func commit(_ batch: inout ImportBatch) throws {
-        let full = batch
-        let (repository, regions, now) = (repository, regions, clock.now)
+    /// `batch` with its references and warnings checked, on a reader.
+    private func checked(_ batch: ImportBatch) throws -> ImportBatch {
+        let regions = regions
+        return try store.readSync { connection in
+            var checked = batch
+            try checked.check(regions: regions, in: connection)
+            return checked
+        }
+    }
+
+    /// Commits `batch`, on the commit queue's thread.
+    private func commit(_ full: ImportBatch) throws {
+        let (repository, now) = (repository, clock.now)
         let job = try store.lockedWriteSync { connection in
-            let progress = try full.write(repository: repository, regions: regions, now: now, in: connection)
+            let progress = try full.write(repository: repository, in: connection)
             guard try ImportRepository.advance(full.job.id, from: full.from, by: progress, now: now, in: connection) else {
                 throw Superseded()
             }
             return try ImportRepository.find(full.job.id, scope: .all, in: connection)
         }
-        batch = batch.next()
         if let job { onProgress(job) }
         if shouldStop() { throw Interrupted() }
     }
@@ -124,7 +142,7 @@ struct ImportRun {
         var records: Int64 = 0
         do throws(CSVReader.Failure) {
             while true {
-                let chunk = file.readData(ofLength: chunkBytes)
+                let chunk = [UInt8](file.readData(ofLength: chunkBytes))
                 if chunk.isEmpty {
                     records += Int64(try reader.finish().count)
                     break
@@ -149,3 +167,4 @@ extension CSVReader.Failure {
         }
     }
 }
+

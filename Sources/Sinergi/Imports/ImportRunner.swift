@@ -1,4 +1,5 @@
 internal import Foundation
+internal import Glibc
 public import Logging
 internal import Synchronization
 
@@ -39,11 +40,18 @@ final class ImportRunner: Sendable {
     func start() {
         state.withLock { $0.running = true }
         let thread = Thread { [self] in
+            Self.yieldToRequests()
             loop()
             stopped.signal()
         }
         thread.name = "imports"
         thread.start()
+    }
+
+    /// Lowers the calling thread's priority (nice 10; Linux keeps it per thread), so that an
+    /// import takes the cores the event loops leave: it runs beside the API, not ahead of it.
+    static func yieldToRequests() {
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
     }
 
     /// A job was stored: look now rather than at the next poll.
@@ -95,7 +103,7 @@ final class ImportRunner: Sendable {
     }
 
     /// Runs job `id` here if no other process does; `onProgress` sees each committed batch.
-    func runJob(_ id: Int64, onProgress: @escaping (ImportJob) -> Void) throws -> Outcome {
+    func runJob(_ id: Int64, onProgress: @escaping @Sendable (ImportJob) -> Void) throws -> Outcome {
         guard let job = try store.readSync({ try ImportRepository.find(id, scope: .all, in: $0) }) else { return .finished }
         guard job.status == .queued || job.status == .running else { return .finished }
         let file = path(of: job)

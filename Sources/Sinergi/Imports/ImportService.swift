@@ -47,10 +47,11 @@ struct ImportService: Sendable {
     /// `organizationID`, then runs it here, or follows it while another process runs it.
     /// `onProgress` sees the job after each batch (about once a second when following).
     func importFile(
-        _ source: String, organizationID: Int64?, clock: ServiceClock, onProgress: @escaping (ImportJob) -> Void
+        _ source: String, organizationID: Int64?, clock: ServiceClock, onProgress: @escaping @Sendable (ImportJob) -> Void
     ) throws -> ImportJob {
         let upload = directory + "/upload-\(UUID().uuidString.lowercased()).part"
         try FileManager.default.copyItem(atPath: source, toPath: upload)
+        chmod(upload, 0o600)  // as an upload is: it holds NIKs
         let job: ImportJob
         do {
             var errors = Self.headerErrors(upload, today: clock.today)

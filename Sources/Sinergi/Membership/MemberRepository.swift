@@ -96,33 +96,40 @@ struct MemberRepository: Sendable {
         "registered_cadre_id", "created_at", "updated_at", "import_id",
     ])
 
-    /// Inserts `registrations` in multi-row statements; those whose NIK or card number is
-    /// registered already, or came earlier in the list, are skipped by the unique indexes.
-    /// Returns the blind indexes of the NIKs inserted.
-    func insertMany(
-        _ registrations: [Registration], importID: Int64, today: CalendarDate, now: String, in connection: DatabaseConnection
-    ) throws -> Set<[UInt8]> {
-        var inserted: Set<[UInt8]> = []
+    /// A registration as an import inserts it: its column values, made before the write.
+    struct ImportRow: Sendable {
+        let registration: Registration
+        fileprivate let values: [SQLValue]
+    }
+
+    /// `registration` as a row of import `importID`, registered `today`.
+    func importRow(_ registration: Registration, importID: Int64, today: CalendarDate, now: String) -> ImportRow {
+        let member = registration.member
+        let (status, activeFrom) = MemberStatus.initial(for: member.segment, registeredOn: today)
         let todayText = today.description
-        for start in stride(from: 0, to: registrations.count, by: 500) {
-            let chunk = registrations[start..<min(start + 500, registrations.count)]
+        return ImportRow(registration: registration, values: [
+            .blob(registration.sealed.nikIndex), .blob(registration.sealed.nik), SQLValue(member.cardNo),
+            .text(member.fullName), .text(member.birthDate.description), .text(member.sex.rawValue),
+            .text(member.familyCardNo), .text(member.relationship.rawValue), .text(member.segment.rawValue),
+            .integer(Int64(member.memberClass)), .text(member.regionCode), SQLValue(member.address),
+            SQLValue(registration.sealed.phone), SQLValue(member.facilityID), SQLValue(member.employerID),
+            .text(status.rawValue), SQLValue(activeFrom?.description), .text(todayText),
+            SQLValue(member.facilityID == nil ? nil : todayText), .text(todayText),
+            SQLValue(member.registeredVia.organizationID), SQLValue(member.registeredVia.eventID),
+            SQLValue(member.registeredVia.cadreID), .text(now), .text(now), .integer(importID),
+        ])
+    }
+
+    /// Inserts `rows` in multi-row statements; those whose NIK or card number is registered
+    /// already, or came earlier in the list, are skipped by the unique indexes. Returns the
+    /// blind indexes of the NIKs inserted.
+    func insertMany(_ rows: [ImportRow], in connection: DatabaseConnection) throws -> Set<[UInt8]> {
+        var inserted: Set<[UInt8]> = []
+        for start in stride(from: 0, to: rows.count, by: 500) {
+            let chunk = rows[start..<min(start + 500, rows.count)]
             var values: [SQLValue] = []
             values.reserveCapacity(chunk.count * Self.importShape.columnCount)
-            for registration in chunk {
-                let member = registration.member
-                let (status, activeFrom) = MemberStatus.initial(for: member.segment, registeredOn: today)
-                values += [
-                    .blob(registration.sealed.nikIndex), .blob(registration.sealed.nik), SQLValue(member.cardNo),
-                    .text(member.fullName), .text(member.birthDate.description), .text(member.sex.rawValue),
-                    .text(member.familyCardNo), .text(member.relationship.rawValue), .text(member.segment.rawValue),
-                    .integer(Int64(member.memberClass)), .text(member.regionCode), SQLValue(member.address),
-                    SQLValue(registration.sealed.phone), SQLValue(member.facilityID), SQLValue(member.employerID),
-                    .text(status.rawValue), SQLValue(activeFrom?.description), .text(todayText),
-                    SQLValue(member.facilityID == nil ? nil : todayText), .text(todayText),
-                    SQLValue(member.registeredVia.organizationID), SQLValue(member.registeredVia.eventID),
-                    SQLValue(member.registeredVia.cadreID), .text(now), .text(now), .integer(importID),
-                ]
-            }
+            for row in chunk { values.append(contentsOf: row.values) }
             let sql = Self.importShape.insert(rows: chunk.count) + " ON CONFLICT DO NOTHING RETURNING nik_index"
             for index in try connection.fetchAll(sql, values, map: { try $0.blob("nik_index") }) { inserted.insert(index) }
         }
@@ -178,6 +185,23 @@ struct MemberRepository: Sendable {
             WHERE family_card_no = ? AND segment = 'PBPU' AND status <> 'deactivated' AND id <> ? LIMIT 1
             """,
             [.text(familyCardNo), .integer(memberID ?? 0)]) { try $0.int("class") }
+    }
+
+    /// `familyClass` of many PBPU family cards at once: the class of each card that has one.
+    func familyClasses(_ familyCardNos: [String], in connection: DatabaseConnection) throws -> [String: Int] {
+        var classes: [String: Int] = [:]
+        let cards = Array(Set(familyCardNos))
+        for start in stride(from: 0, to: cards.count, by: 500) {
+            let chunk = Array(cards[start..<min(start + 500, cards.count)])
+            let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+            for (card, memberClass) in try connection.fetchAll("""
+                SELECT DISTINCT family_card_no, class FROM members
+                WHERE family_card_no IN (\(placeholders)) AND segment = 'PBPU' AND status <> 'deactivated'
+                """, chunk.map { .text($0) }, map: { (try $0.string("family_card_no"), try $0.int("class")) }) {
+                classes[card] = memberClass
+            }
+        }
+        return classes
     }
 
     /// A page of members in scope matching `filter`, by id.

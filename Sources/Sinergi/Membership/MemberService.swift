@@ -84,9 +84,14 @@ public struct MemberService: Sendable {
 
     /// The NIK against the record and the region list: warnings, never refusals.
     static func warnings(for member: NewMember, regions: KnownRegions, in connection: DatabaseConnection) throws -> [FieldError] {
+        try warnings(for: member) { code in try RegionCode(code).map { try regions.contains($0, in: connection) } ?? false }
+    }
+
+    /// `warnings`, asking `regionExists` about each code (`35`, `3507`, `350701`) once.
+    static func warnings(for member: NewMember, regionExists: (String) throws -> Bool) throws -> [FieldError] {
         var known: [String: Bool] = [:]
         for code in [member.nik.provinceCode, member.nik.regencyCode, member.nik.districtCode] {
-            known[code] = try RegionCode(code).map { try regions.contains($0, in: connection) } ?? false
+            known[code] = try regionExists(code)
         }
         let birth = member.birthDate
         return member.nik.warnings(
