@@ -284,16 +284,8 @@ public final class DatabasePool: Sendable {
     private static func openWriting(path: String, busyTimeout: Duration) throws -> Connection {
         let connection = try Connection(path: path, busyTimeout: busyTimeout)
         try connection.setFileChunkSize(fileChunkBytes)
-        // A transaction that dirties more pages than the cache holds writes them to the log
-        // before its commit, and again if it dirties them again: SQLite's default of 2 MiB
-        // made an import batch of 2,000 rows (each touching its own page of the NIK index)
-        // spill. Pages are allocated as they are used, so a writer that needs less takes less.
-        try connection.execute("PRAGMA cache_size=-\(writerCacheKiB)")
         return connection
     }
-
-    /// The writer's page cache, in KiB.
-    static let writerCacheKiB = 64 * 1024
 
     /// Opens a read-only connection and checks that the database is in WAL mode, without which
     /// readers and the writer would block one another.

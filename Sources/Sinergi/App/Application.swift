@@ -104,7 +104,7 @@ public final class Application: Sendable {
         importRunner = ImportRunner(
             store: store, repository: members.repository, regions: regions, clock: clock,
             settings: .init(
-                directory: importsDirectory, location: config.databaseLocation, batchRows: config.importsBatchRows,
+                directory: importsDirectory, location: config.databaseLocation, batchRows: config.resolvedImportsBatchRows,
                 pollInterval: .seconds(config.importsPollSeconds)),
             logger: logger)
         importService = ImportService(store: store, runner: importRunner, directory: importsDirectory)

@@ -62,8 +62,10 @@ public struct Config: Sendable, Equatable {
     public var importsDirectory: String?
     /// The largest file `POST /v1/imports` takes.
     public var importsMaxBodyBytes = 1 << 30
-    /// Rows an import commits at a time.
-    public var importsBatchRows = 250
+    /// Rows an import commits at a time; nil: 100 on SQLite, whose one writer each batch holds
+    /// while requests that write wait (reads too: they record their audit row), 1,000 on
+    /// PostgreSQL, whose writers do not wait for one another.
+    public var importsBatchRows: Int?
     /// How often a node looks for import jobs stored by other processes.
     public var importsPollSeconds = 5.0
 
@@ -71,6 +73,15 @@ public struct Config: Sendable, Equatable {
 
     /// What `database` names.
     public var databaseLocation: DatabaseLocation { DatabaseLocation(database) }
+
+    /// `importsBatchRows`, or its default for the engine.
+    public var resolvedImportsBatchRows: Int {
+        if let importsBatchRows { return importsBatchRows }
+        switch databaseLocation {
+        case .sqlite: return 100
+        case .postgresql: return 1000
+        }
+    }
 
     /// `importsDirectory`, or its default.
     public var resolvedImportsDirectory: String {

@@ -95,6 +95,12 @@ struct ImportRun {
                 pending.removeAll(keepingCapacity: true)
             }
             if batch.count > 0 { try commits.submit(try checked(batch)) }
+        } catch let failure as CSVReader.Failure {
+            // The first pass read the file whole; it changed since. What is committed stays,
+            // and the job ends rather than failing again at every restart.
+            try? commits.finish()
+            try store.writeSync { [job, clock] in try ImportRepository.fail(job.id, reason: failure.reason, now: clock.now, in: $0) }
+            return
         } catch {
             // The batches queued before the failure still commit: the job resumes after them.
             try? commits.finish()
