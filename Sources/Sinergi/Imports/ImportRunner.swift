@@ -1,6 +1,6 @@
 internal import Foundation
 internal import Glibc
-public import Logging
+internal import Logging
 internal import Synchronization
 
 /// Runs the import jobs of the database, one at a time, on a thread of its own: the jobs this
