@@ -41,24 +41,17 @@ struct Serve: AsyncParsableCommand {
         let application = exitingOnError({ "cannot open the database \(config.databaseLocation.redacted): \($0)" }) {
             try Application(config: config, logger: logger)
         }
-        // Signals arrive on a dispatch queue instead of interrupting a thread mid-request. They are
-        // set up before the server listens, so a SIGTERM sent once "listening" is logged (as
-        // scripts and tests do) is never lost or fatal.
-        let signals = [SIGTERM, SIGINT].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                logger.info("shutting down", metadata: ["signal": "\(number == SIGTERM ? "SIGTERM" : "SIGINT")"])
-                application.shutdown()
+        // Signals are handled on a thread of their own (`SignalPipe`), set up before the server
+        // listens, so a SIGTERM sent once "listening" is logged (as scripts and tests do) is never
+        // lost or fatal. SIGHUP re-reads the TLS files; connections already open keep the old ones.
+        SignalPipe.handle([SIGTERM, SIGINT, SIGHUP]) { number in
+            if number == SIGHUP {
+                application.reloadTLS()
+                return
             }
-            source.resume()
-            return source
+            logger.info("shutting down", metadata: ["signal": "\(number == SIGTERM ? "SIGTERM" : "SIGINT")"])
+            application.shutdown()
         }
-        // SIGHUP re-reads the TLS files; connections already open keep the old ones.
-        signal(SIGHUP, SIG_IGN)
-        let reload = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-        reload.setEventHandler { application.reloadTLS() }
-        reload.resume()
         do {
             try application.start()
         } catch {
@@ -66,8 +59,6 @@ struct Serve: AsyncParsableCommand {
             exitWithMessage("cannot listen on \(config.host):\(config.port): \(error)", code: 1)
         }
         await application.waitUntilStopped()
-        reload.cancel()
-        signals.forEach { $0.cancel() }
         JSONLogHandler.flush()
     }
 }
