@@ -53,23 +53,10 @@ struct MemberRepository: Sendable {
         in connection: DatabaseConnection
     ) throws -> Member? {
         let facilitySince = member.facilityID == nil ? nil : today.description
-        guard let id = try connection.fetchOne("""
-            INSERT INTO members (nik_index, nik_sealed, card_no, full_name, birth_date, sex, family_card_no, relationship,
-                segment, class, region_code, address, phone_sealed, facility_id, employer_id, status, active_from,
-                class_since, facility_since, registered_at, registered_organization_id, registered_event_id,
-                registered_cadre_id, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT DO NOTHING
-            RETURNING id
-            """,
-            [.blob(sealed.nikIndex), .blob(sealed.nik), SQLValue(member.cardNo), .text(member.fullName),
-             .text(member.birthDate.description), .text(member.sex.rawValue), .text(member.familyCardNo),
-             .text(member.relationship.rawValue), .text(member.segment.rawValue), .integer(Int64(member.memberClass)),
-             .text(member.regionCode), SQLValue(member.address), SQLValue(sealed.phone), SQLValue(member.facilityID),
-             SQLValue(member.employerID), .text(status.rawValue), SQLValue(activeFrom?.description), .text(today.description),
-             SQLValue(facilitySince), .text(today.description), SQLValue(member.registeredVia.organizationID),
-             SQLValue(member.registeredVia.eventID), SQLValue(member.registeredVia.cadreID), .text(now), .text(now)],
-            map: { try $0.int64("id") })
+        let values = Self.values(
+            member, sealed: sealed, status: status, activeFrom: activeFrom, today: today, now: now, importID: nil)
+        guard let id = try connection.fetchOne(
+            Self.insertShape.insertOne + " ON CONFLICT DO NOTHING RETURNING id", values, map: { try $0.int64("id") })
         else { return nil }
         let effectiveStatus = MemberStatus.derived(stored: status, activeFrom: activeFrom, today: today)
         return Member(
@@ -88,13 +75,31 @@ struct MemberRepository: Sendable {
         let sealed: Sealed
     }
 
-    /// The columns an import writes: a registration's, and the import that made it.
-    private static let importShape = AppendedRow.Shape(table: "members", columns: [
+    /// The columns a registration writes, the import that made it (if one did) last.
+    private static let insertShape = AppendedRow.Shape(table: "members", columns: [
         "nik_index", "nik_sealed", "card_no", "full_name", "birth_date", "sex", "family_card_no", "relationship", "segment",
         "class", "region_code", "address", "phone_sealed", "facility_id", "employer_id", "status", "active_from",
         "class_since", "facility_since", "registered_at", "registered_organization_id", "registered_event_id",
         "registered_cadre_id", "created_at", "updated_at", "import_id",
     ])
+
+    /// `insertShape`'s values for `member`, registered `today`.
+    private static func values(
+        _ member: NewMember, sealed: Sealed, status: MemberStatus, activeFrom: CalendarDate?, today: CalendarDate, now: String,
+        importID: Int64?
+    ) -> [SQLValue] {
+        let todayText = today.description
+        return [
+            .blob(sealed.nikIndex), .blob(sealed.nik), SQLValue(member.cardNo), .text(member.fullName),
+            .text(member.birthDate.description), .text(member.sex.rawValue), .text(member.familyCardNo),
+            .text(member.relationship.rawValue), .text(member.segment.rawValue), .integer(Int64(member.memberClass)),
+            .text(member.regionCode), SQLValue(member.address), SQLValue(sealed.phone), SQLValue(member.facilityID),
+            SQLValue(member.employerID), .text(status.rawValue), SQLValue(activeFrom?.description), .text(todayText),
+            SQLValue(member.facilityID == nil ? nil : todayText), .text(todayText), SQLValue(member.registeredVia.organizationID),
+            SQLValue(member.registeredVia.eventID), SQLValue(member.registeredVia.cadreID), .text(now), .text(now),
+            SQLValue(importID),
+        ]
+    }
 
     /// A registration as an import inserts it: its column values, made before the write.
     struct ImportRow: Sendable {
@@ -104,20 +109,10 @@ struct MemberRepository: Sendable {
 
     /// `registration` as a row of import `importID`, registered `today`.
     func importRow(_ registration: Registration, importID: Int64, today: CalendarDate, now: String) -> ImportRow {
-        let member = registration.member
-        let (status, activeFrom) = MemberStatus.initial(for: member.segment, registeredOn: today)
-        let todayText = today.description
-        return ImportRow(registration: registration, values: [
-            .blob(registration.sealed.nikIndex), .blob(registration.sealed.nik), SQLValue(member.cardNo),
-            .text(member.fullName), .text(member.birthDate.description), .text(member.sex.rawValue),
-            .text(member.familyCardNo), .text(member.relationship.rawValue), .text(member.segment.rawValue),
-            .integer(Int64(member.memberClass)), .text(member.regionCode), SQLValue(member.address),
-            SQLValue(registration.sealed.phone), SQLValue(member.facilityID), SQLValue(member.employerID),
-            .text(status.rawValue), SQLValue(activeFrom?.description), .text(todayText),
-            SQLValue(member.facilityID == nil ? nil : todayText), .text(todayText),
-            SQLValue(member.registeredVia.organizationID), SQLValue(member.registeredVia.eventID),
-            SQLValue(member.registeredVia.cadreID), .text(now), .text(now), .integer(importID),
-        ])
+        let (status, activeFrom) = MemberStatus.initial(for: registration.member.segment, registeredOn: today)
+        return ImportRow(registration: registration, values: Self.values(
+            registration.member, sealed: registration.sealed, status: status, activeFrom: activeFrom, today: today, now: now,
+            importID: importID))
     }
 
     /// Inserts `rows` in multi-row statements; those whose NIK or card number is registered
@@ -128,9 +123,9 @@ struct MemberRepository: Sendable {
         for start in stride(from: 0, to: rows.count, by: 500) {
             let chunk = rows[start..<min(start + 500, rows.count)]
             var values: [SQLValue] = []
-            values.reserveCapacity(chunk.count * Self.importShape.columnCount)
+            values.reserveCapacity(chunk.count * Self.insertShape.columnCount)
             for row in chunk { values.append(contentsOf: row.values) }
-            let sql = Self.importShape.insert(rows: chunk.count) + " ON CONFLICT DO NOTHING RETURNING nik_index"
+            let sql = Self.insertShape.insert(rows: chunk.count) + " ON CONFLICT DO NOTHING RETURNING nik_index"
             for index in try connection.fetchAll(sql, values, map: { try $0.blob("nik_index") }) { inserted.insert(index) }
         }
         return inserted
