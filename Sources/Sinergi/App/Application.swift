@@ -105,7 +105,7 @@ public final class Application: Sendable {
             store: store, repository: members.repository, regions: regions, clock: clock,
             settings: .init(
                 directory: importsDirectory, location: config.databaseLocation, batchRows: config.resolvedImportsBatchRows,
-                pollInterval: .seconds(config.importsPollSeconds)),
+                pollSeconds: config.importsPollSeconds),
             logger: logger)
         importService = ImportService(store: store, runner: importRunner, directory: importsDirectory)
         ImportRoutes(service: importService, maxBodyBytes: config.importsMaxBodyBytes).register(on: &router)

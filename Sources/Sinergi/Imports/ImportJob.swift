@@ -8,6 +8,9 @@ struct ImportJob: Sendable, Equatable {
         case done
         /// The file cannot be read as a CSV of members; nothing of it was imported.
         case failed
+
+        /// Done or failed: no runner touches the job again.
+        var isFinished: Bool { self == .done || self == .failed }
     }
 
     let id: Int64

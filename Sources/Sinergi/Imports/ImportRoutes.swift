@@ -47,9 +47,7 @@ struct ImportRoutes: Sendable {
             if let type = request.headers["Content-Type"], !Self.isCSV(type) {
                 throw AppError.unsupportedMediaType(offered: "text/csv")
             }
-            guard let body = request.spooledBody else {
-                throw AppError.invalid([FieldError(field: "file", code: "empty", message: "the body holds no CSV header row")])
-            }
+            guard let body = request.spooledBody else { throw AppError.invalid([ImportService.emptyFile]) }
             let job = try await service.create(file: body.path, byteCount: body.byteCount, organizationID: organization, context)
             var response = Self.response(job, for: context, status: .accepted)
             response.headers.add("Location", "/v1/imports/\(job.id)")

@@ -33,7 +33,7 @@ struct ImportRun {
         if rowsTotal == nil {
             switch Self.scan(path) {
             case .failed(let reason):
-                try store.writeSync { [job, clock] in try ImportRepository.fail(job.id, reason: reason, now: clock.now, in: $0) }
+                try fail(reason)
                 return
             case .rows(let rows):
                 rowsTotal = rows
@@ -44,36 +44,31 @@ struct ImportRun {
         guard let file = FileHandle(forReadingAtPath: path) else { throw CocoaError(.fileNoSuchFile) }
         defer { try? file.close() }
         // The header, from the start of the file, whatever the resume point.
-        var reader = CSVReader()
-        var pending: [CSVReader.Record] = []
-        var header: MemberCSV?
-        while header == nil {
-            let chunk = [UInt8](file.readData(ofLength: Self.chunkBytes))
-            pending += try chunk.isEmpty ? reader.finish() : reader.read(chunk)
-            if let first = pending.first {
-                let (csv, errors) = MemberCSV.header(first.fields, today: today)
-                header = csv
-                if csv == nil {
-                    let reason = "the header is not that of POST /v1/members: " + errors.map { "\($0.field) \($0.code)" }.joined(separator: ", ")
-                    try store.writeSync { [job, clock] in try ImportRepository.fail(job.id, reason: reason, now: clock.now, in: $0) }
-                    return
-                }
-                pending.removeFirst()
-            } else if chunk.isEmpty {
-                try store.writeSync { [job, clock] in try ImportRepository.finish(job.id, now: clock.now, in: $0) }
-                return
-            }
+        let found: (record: CSVReader.Record, reader: CSVReader)?
+        do {
+            found = try MemberCSV.headerRecord(of: file)
+        } catch {
+            try fail(error.reason)
+            return
         }
-        guard let header else { return }
+        guard let found else {
+            try finish()
+            return
+        }
+        let (csv, errors) = MemberCSV.header(found.record.fields, today: today)
+        guard let header = csv else {
+            try fail("the header is not that of POST /v1/members: " + errors.map { "\($0.field) \($0.code)" }.joined(separator: ", "))
+            return
+        }
+        var reader = found.reader
         if job.resumeOffset > 0 {
-            // Resumed: what follows the header in this reader was committed; go on from the
-            // resume point, reading the byte before it to see whether a CR ended the last row.
+            // Resumed: go on from the resume point, reading the byte before it to see whether a CR
+            // ended the last committed row.
             try file.seek(toOffset: UInt64(job.resumeOffset - 1))
             let before = file.readData(ofLength: 1)
             reader = CSVReader(
                 resumingAt: Int(job.resumeOffset), line: Int(job.resumeLine), separator: reader.separator ?? UInt8(ascii: ","),
                 afterCR: before.first == 0x0D)
-            pending = []
         }
 
         var batch = ImportBatch(
@@ -84,22 +79,20 @@ struct ImportRun {
             while !finished {
                 let chunk = [UInt8](file.readData(ofLength: Self.chunkBytes))
                 finished = chunk.isEmpty
-                pending += try finished ? reader.finish() : reader.read(chunk)
-                for record in pending {
+                for record in try finished ? reader.finish() : reader.read(chunk) {
                     batch.add(record, repository: repository)
                     if batch.count >= batchRows {
                         try commits.submit(try checked(batch))
                         batch = batch.next(now: clock.now)
                     }
                 }
-                pending.removeAll(keepingCapacity: true)
             }
             if batch.count > 0 { try commits.submit(try checked(batch)) }
         } catch let failure as CSVReader.Failure {
             // The first pass read the file whole; it changed since. What is committed stays,
             // and the job ends rather than failing again at every restart.
             try? commits.finish()
-            try store.writeSync { [job, clock] in try ImportRepository.fail(job.id, reason: failure.reason, now: clock.now, in: $0) }
+            try fail(failure.reason)
             return
         } catch {
             // The batches queued before the failure still commit: the job resumes after them.
@@ -107,8 +100,18 @@ struct ImportRun {
             throw error
         }
         try commits.finish()
-        try store.writeSync { [job, clock] in try ImportRepository.finish(job.id, now: clock.now, in: $0) }
+        try finish()
         if let done = try store.readSync({ [job] in try ImportRepository.find(job.id, scope: .all, in: $0) }) { onProgress(done) }
+    }
+
+    /// Ends the job `failed` with `reason`: the file cannot be imported.
+    private func fail(_ reason: String) throws {
+        try store.writeSync { [job, clock] in try ImportRepository.fail(job.id, reason: reason, now: clock.now, in: $0) }
+    }
+
+    /// Ends the job `done`.
+    private func finish() throws {
+        try store.writeSync { [job, clock] in try ImportRepository.finish(job.id, now: clock.now, in: $0) }
     }
 
     /// `batch` with its references and warnings checked, on a reader.

@@ -12,7 +12,7 @@ final class ImportRunner: Sendable {
         var location: DatabaseLocation
         var batchRows = 1000
         /// How often jobs that other processes stored are looked for.
-        var pollInterval: Duration = .seconds(5)
+        var pollSeconds: TimeInterval = 5
     }
 
     private let store: Store
@@ -86,8 +86,7 @@ final class ImportRunner: Sendable {
             }
             condition.lock()
             if state.withLock({ $0.wakeups == seen && !$0.stopping }) {
-                let interval = settings.pollInterval.components
-                _ = condition.wait(until: Date(timeIntervalSinceNow: Double(interval.seconds) + Double(interval.attoseconds) / 1e18))
+                _ = condition.wait(until: Date(timeIntervalSinceNow: settings.pollSeconds))
             }
             condition.unlock()
         }
@@ -105,7 +104,7 @@ final class ImportRunner: Sendable {
     /// Runs job `id` here if no other process does; `onProgress` sees each committed batch.
     func runJob(_ id: Int64, onProgress: @escaping @Sendable (ImportJob) -> Void) throws -> Outcome {
         guard let job = try store.readSync({ try ImportRepository.find(id, scope: .all, in: $0) }) else { return .finished }
-        guard job.status == .queued || job.status == .running else { return .finished }
+        guard !job.status.isFinished else { return .finished }
         let file = path(of: job)
         let lock: JobLock
         switch try JobLock.acquire(job, path: file, location: settings.location) {
@@ -118,7 +117,7 @@ final class ImportRunner: Sendable {
         defer { lock.release() }
         // Read again under the lock: the process that held it may have finished the job.
         guard let current = try store.readSync({ try ImportRepository.find(id, scope: .all, in: $0) }),
-              current.status == .queued || current.status == .running
+              !current.status.isFinished
         else { return .finished }
         logger.info("import started", metadata: ["import_id": "\(id)", "resume_row": "\(current.rowsDone + 1)"])
         var run = ImportRun(
@@ -138,7 +137,7 @@ final class ImportRunner: Sendable {
                 "import_id": "\(id)", "status": "\(ended.status.rawValue)", "accepted": "\(ended.accepted)",
                 "rejected": "\(ended.rejected)", "duplicates": "\(ended.duplicates)",
             ])
-            if ended.status == .done || ended.status == .failed { unlink(file) }
+            if ended.status.isFinished { unlink(file) }
         }
         return .finished
     }

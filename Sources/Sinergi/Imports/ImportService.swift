@@ -24,8 +24,7 @@ struct ImportService: Sendable {
                 errors.append(FieldError(field: "organization_id", code: "not_found", message: "no organization you may see has this id"))
             }
             if !errors.isEmpty { throw AppError.invalid(errors) }
-            let name = "import-\(UUID().uuidString.lowercased()).csv"
-            try Self.makeDurable(file, as: directory + "/" + name, in: directory)
+            let name = try keep(file)
             let (requestID, now, scopeRoot) = (context.requestID, context.now, principal.role == .partner ? principal.organizationID ?? -1 : nil)
             let target = organization
             let job = try await store.write { connection in
@@ -59,8 +58,7 @@ struct ImportService: Sendable {
                 errors.append(FieldError(field: "organization_id", code: "not_found", message: "no organization has this id"))
             }
             if !errors.isEmpty { throw AppError.invalid(errors) }
-            let name = "import-\(UUID().uuidString.lowercased()).csv"
-            try Self.makeDurable(upload, as: directory + "/" + name, in: directory)
+            let name = try keep(upload)
             let byteCount = Int64((try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)[.size] as? Int) ?? 0)
             let (requestID, now) = ("cli-" + UUID().uuidString.lowercased(), clock.now)
             job = try store.writeSync { connection in
@@ -79,7 +77,7 @@ struct ImportService: Sendable {
             Thread.sleep(forTimeInterval: 1)
             guard let current = try store.readSync({ try ImportRepository.find(job.id, scope: .all, in: $0) }) else { break }
             onProgress(current)
-            if current.status == .done || current.status == .failed { break }
+            if current.status.isFinished { break }
         }
         return try store.readSync { try ImportRepository.find(job.id, scope: .all, in: $0) } ?? job
     }
@@ -87,43 +85,35 @@ struct ImportService: Sendable {
     /// The header's problems: none, or every unknown, missing and repeated column, or why the
     /// file has no header to read.
     static func headerErrors(_ file: String, today: CalendarDate) -> [FieldError] {
-        guard let handle = FileHandle(forReadingAtPath: file) else {
-            return [FieldError(field: "file", code: "empty", message: "the body holds no CSV header row")]
-        }
+        guard let handle = FileHandle(forReadingAtPath: file) else { return [emptyFile] }
         defer { try? handle.close() }
-        var reader = CSVReader()
         do throws(CSVReader.Failure) {
-            // Byte by byte up to the end of the header, so that what follows it (a bad byte on
-            // line 3) is the job's to report, as it is in a file of any size. A header is short:
-            // one that does not end within 64 KiB is not that of a member list.
-            let head = handle.readData(ofLength: CSVReader.maxFieldBytes)
-            for byte in head {
-                if let header = try reader.read(CollectionOfOne(byte)).first {
-                    return MemberCSV.header(header.fields, today: today).errors
-                }
-            }
-            if head.count < CSVReader.maxFieldBytes, let header = try reader.finish().first {
-                return MemberCSV.header(header.fields, today: today).errors
-            }
+            guard let (header, _) = try MemberCSV.headerRecord(of: handle) else { return [emptyFile] }
+            return MemberCSV.header(header.fields, today: today).errors
         } catch {
             return [FieldError(field: "file", code: "unreadable", message: error.reason)]
         }
-        return [FieldError(field: "file", code: "empty", message: "the body holds no CSV header row")]
     }
 
-    /// Moves `file` to `target` and flushes both to disk, so that a job committed afterwards
-    /// finds its file after a crash of the machine too.
-    static func makeDurable(_ file: String, as target: String, in directory: String) throws {
+    /// A body without a header row: nothing to import, or no member list.
+    static let emptyFile = FieldError(field: "file", code: "empty", message: "the body holds no CSV header row")
+
+    /// Gives the checked upload `file` the name its job keeps (the caller stores the job), and
+    /// flushes file and name to disk, so a job committed afterwards finds its file after a crash
+    /// of the machine too.
+    private func keep(_ file: String) throws -> String {
+        let name = "import-\(UUID().uuidString.lowercased()).csv"
         let fd = open(file, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw CocoaError(.fileNoSuchFile) }
         fsync(fd)
         close(fd)
-        guard rename(file, target) == 0 else { throw CocoaError(.fileWriteUnknown) }
+        guard rename(file, directory + "/" + name) == 0 else { throw CocoaError(.fileWriteUnknown) }
         let folder = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if folder >= 0 {
             fsync(folder)
             close(folder)
         }
+        return name
     }
 
     func find(_ id: Int64, _ context: RequestContext) async throws -> ImportJob? {

@@ -1,3 +1,5 @@
+internal import Foundation
+
 /// The CSV form of `POST /v1/members`: a header row naming the body's fields, the nested ones
 /// dotted (`registered_via.organization_id`), and a row per member. Each row becomes the JSON
 /// object that request would carry and goes through the same validator
@@ -18,6 +20,24 @@ struct MemberCSV: Sendable {
 
     private let columns: [Column]
     let names: [String]
+
+    /// The record at the start of `file` (its header), and a reader that goes on right after
+    /// it, where the file is left. Read a byte at a time, so a problem after the header (a bad
+    /// byte on line 3) is not the header's, whatever the size of the file. Nil when no record
+    /// ends within 64 KiB: the file is empty, or its first line is no header of a member list.
+    static func headerRecord(of file: FileHandle) throws(CSVReader.Failure) -> (record: CSVReader.Record, reader: CSVReader)? {
+        var reader = CSVReader()
+        let head = file.readData(ofLength: CSVReader.maxFieldBytes)
+        var header: CSVReader.Record?
+        for byte in head {
+            header = try reader.read(CollectionOfOne(byte)).first
+            if header != nil { break }
+        }
+        if header == nil, head.count < CSVReader.maxFieldBytes { header = try reader.finish().first }
+        guard let header else { return nil }
+        try? file.seek(toOffset: UInt64(header.end))
+        return (header, reader)
+    }
 
     /// The header's columns, or every problem with them at once: names that are not fields of
     /// a registration, required fields missing, a name given twice.
