@@ -14,6 +14,10 @@ func testConfig(in directory: TemporaryDirectory) throws -> Config {
     var config = Config()
     config.port = 0
     config.threads = 2
+    // A test that awaits its database while the tests beside it hold both threads of the
+    // cooperative pool can idle its connection past a minute on a loaded machine: the server
+    // must not close it under the test. Keep-alive itself is tested on the server alone.
+    config.keepAliveTimeoutSeconds = 600
     config.databaseReaders = 2
     if PostgreSQLTestSettings.isApplicationEngine {
         let schema = try directory.postgreSQLSchema()
