@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // Tests only: property tests of money (share splits, invoices).
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // C modules: system headers only.
@@ -87,7 +89,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SinergiTests",
-            dependencies: ["Sinergi", "HTTPServer", "SQLite", "PostgreSQL", "Database", "Crypto", "HTTPTestSupport", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Sinergi", "HTTPServer", "SQLite", "PostgreSQL", "Database", "Crypto", "HTTPTestSupport", .product(name: "Logging", package: "swift-log"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

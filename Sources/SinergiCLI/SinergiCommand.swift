@@ -8,7 +8,7 @@ struct SinergiCommand: AsyncParsableCommand {
         commandName: "sinergi",
         abstract: "Sinergi: the REST API for JKN partnership programmes.",
         version: Application.version,
-        subcommands: [Serve.self, Migrate.self, Keys.self, Import.self, Seed.self, Version.self],
+        subcommands: [Serve.self, Migrate.self, Keys.self, Import.self, Seed.self, Billing.self, Version.self],
         defaultSubcommand: Serve.self
     )
 }

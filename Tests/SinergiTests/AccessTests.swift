@@ -43,7 +43,7 @@ import Testing
         let path: String
         /// Sent as is, except that `{n}` becomes the caller's position in `expected` (0 for no
         /// key … 4 for viewer): every role's call runs against the same application, so a body
-        /// that must be unique (a NIB, a NIK) differs per call.
+        /// that must be unique (a NIB, a NIK) differs per call; `{member}` as in `path`.
         let body: String
         /// Expected status for no key, admin, officer, partner, viewer.
         let expected: [Int]
@@ -85,8 +85,35 @@ import Testing
         Row(method: "GET", path: "/v1/imports", body: "", expected: [401, 200, 200, 200, 403]),
         Row(method: "GET", path: "/v1/imports/999999", body: "", expected: [401, 404, 404, 404, 403]),
         Row(method: "GET", path: "/v1/imports/999999/errors", body: "", expected: [401, 404, 404, 404, 403]),
+        // Contributions: premiums are reference data; schemes, invoices and statements are read by
+        // the partner whose organization funds them (the seeded scheme 1, invoice 1), run by staff;
+        // a member's payments and arrears are personal data. The seeded members are PBPU members
+        // registered today, before their first-payment window opens: a payment is a 422.
+        Row(method: "GET", path: "/v1/premiums", body: "", expected: [401, 200, 200, 200, 200]),
+        Row(method: "POST", path: "/v1/schemes", body: AccessTests.schemeBody, expected: [401, 201, 201, 403, 403]),
+        Row(method: "GET", path: "/v1/schemes", body: "", expected: [401, 200, 200, 200, 403]),
+        Row(method: "GET", path: "/v1/schemes/1", body: "", expected: [401, 200, 200, 200, 403]),
+        Row(method: "POST", path: "/v1/schemes/1/beneficiaries", body: #"{"member_ids":[{member}]}"#, expected: [401, 200, 200, 403, 403]),
+        Row(method: "GET", path: "/v1/schemes/1/beneficiaries", body: "", expected: [401, 200, 200, 403, 403]),
+        Row(method: "DELETE", path: "/v1/schemes/1/beneficiaries/999999", body: "", expected: [401, 404, 404, 403, 403]),
+        Row(method: "POST", path: "/v1/schemes/1/billing-runs", body: #"{"period":"2026-0{n}"}"#, expected: [401, 201, 201, 403, 403]),
+        Row(method: "GET", path: "/v1/schemes/1/statement", body: "", expected: [401, 200, 200, 200, 403]),
+        Row(method: "GET", path: "/v1/invoices/1", body: "", expected: [401, 200, 200, 200, 403]),
+        Row(method: "POST", path: "/v1/invoices/1/payments", body: #"{"amount_idr":1,"paid_on":"2026-01-01","reference":"r{n}"}"#,
+            expected: [401, 201, 201, 403, 403]),
+        Row(method: "POST", path: "/v1/members/{member}/payments",
+            body: #"{"period":"2026-01","amount_idr":35000,"source":"participant","paid_on":"2026-01-01","reference":"r{n}"}"#,
+            expected: [401, 422, 422, 403, 403]),
+        Row(method: "GET", path: "/v1/members/{member}/payments", body: "", expected: [401, 200, 200, 200, 403]),
+        Row(method: "GET", path: "/v1/members/{member}/arrears", body: "", expected: [401, 200, 200, 200, 403]),
         Row(method: "GET", path: "/healthz", body: "", expected: [200, 200, 200, 200, 200]),
     ]
+
+    /// A scheme funded by the seeded organization (id 1).
+    static let schemeBody = """
+        {"name":"SSI","region_code":"35","class":3,"starts_on":"2026-01-01","quota":10,\
+        "funders":[{"organization_id":1,"share_bp":10000}]}
+        """
 
     /// A registration with a NIK of its own per caller (serial 020n), for the partner's own
     /// organization (a partner that names none registers for its own).
@@ -100,11 +127,13 @@ import Testing
         try await withTestApplication { application, port in
             let organization = try seedOrganization(application)
             try seedEmployer(application)
+            try seedScheme(application, funder: organization)
             let keys = try Keys(application, partnerOrganization: organization)
             // One member per caller, registered via the partner's organization so the partner may see it.
             let members = try (0..<5).map { try seedMember(application, port: port, officerKey: keys.officer, organization: organization, n: $0) }
             for (index, (role, expected)) in zip([nil, Role.admin, .officer, .partner, .viewer], row.expected).enumerated() {
                 let body = row.body.replacingOccurrences(of: "{n}", with: String(index))
+                    .replacingOccurrences(of: "{member}", with: String(members[index]))
                 let path = row.path.replacingOccurrences(of: "{member}", with: String(members[index]))
                     .replacingOccurrences(of: "{n}", with: String(index))
                 // Every PATCH needs If-Match (428 without it, tested in ConventionTests).
@@ -531,6 +560,27 @@ func seedEmployer(_ application: Application) throws {
             INSERT INTO employers (name, nib, region_code, reported_employees, created_at, updated_at)
             VALUES ('PT Sinar Malang', '3507999999999', '35', 10, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')
             """)
+    }
+}
+
+/// Scheme 1, funded by `funder` alone, with a billing run for 2025-12 and its invoice 1 of Rp 1,000.
+func seedScheme(_ application: Application, funder: Int64) throws {
+    try application.store.writeSync { connection in
+        let scheme = try connection.fetchOne("""
+            INSERT INTO schemes (name, region_code, class, starts_on, quota, created_at, updated_at)
+            VALUES ('SSI', '35', 3, '2025-12-01', 10, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z') RETURNING id
+            """) { $0.int64(at: 0) }!
+        try connection.execute(
+            "INSERT INTO scheme_funders (scheme_id, position, organization_id, share_bp, source) VALUES (?, 0, ?, 10000, 'philanthropy')",
+            [.integer(scheme), .integer(funder)])
+        let run = try connection.fetchOne("""
+            INSERT INTO billing_runs (scheme_id, period, beneficiaries, total_idr, role, request_id, created_at)
+            VALUES (?, '2025-12', 0, 1000, 'officer', 'seed', '2026-01-01T00:00:00Z') RETURNING id
+            """, [.integer(scheme)]) { $0.int64(at: 0) }!
+        try connection.execute("""
+            INSERT INTO invoices (billing_run_id, scheme_id, period, position, organization_id, lines, total_idr, created_at, updated_at)
+            VALUES (?, ?, '2025-12', 0, ?, 0, 1000, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')
+            """, [.integer(run), .integer(scheme), .integer(funder)])
     }
 }
 

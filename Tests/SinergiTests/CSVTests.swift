@@ -118,6 +118,33 @@ import Testing
         }
     }
 
+    @Test("premiums, schemes, beneficiaries, a member's payments and a scheme's statement answer CSV too")
+    func contributions() async throws {
+        try await ContributionFixtures.run(on: CalendarDate("2026-01-02")!) { fixtures in
+            let scheme = try fixtures.scheme(funders: [(fixtures.regency, 6667, 1_000_000), (fixtures.baznas, 3333, nil)])
+            let members = try fixtures.registerMembers(3)
+            #expect(try fixtures.addBeneficiaries(scheme, members).status == 200)
+            for invoice in try ContributionFixtures.invoices(try fixtures.bill(scheme, "2026-01")) {
+                #expect(try fixtures.payInvoice(invoice.id, invoice.total, reference: "T-\(invoice.id)").status == 201)
+            }
+            let client = fixtures.members.client
+            #expect(try Self.check(client, "/v1/premiums", headers: fixtures.auth) == 12)
+            #expect(try Self.check(client, "/v1/premiums?segment=PBPU", headers: fixtures.auth) == 3)
+            #expect(try Self.check(client, "/v1/schemes", headers: fixtures.auth) == 1)
+            #expect(try Self.check(client, "/v1/schemes/\(scheme)/beneficiaries", headers: fixtures.auth) == 3)
+            #expect(try Self.check(client, "/v1/members/\(members[0])/payments", headers: fixtures.auth) == 2)
+
+            let path = "/v1/schemes/\(scheme)/statement?from=2026-01&to=2026-01"
+            let csv = try fixtures.request("GET", path, headers: ["Accept": "text/csv"])
+            #expect(csv.header("Content-Type")?.hasPrefix("text/csv") == true)
+            let records = try StrictCSV.parse(csv.body)
+            let json = try #require(try MemberFixtures.object(try fixtures.request("GET", path))["funders"] as? [[String: Any]]).map { Self.flatten($0) }
+            let header = try #require(records.first)
+            #expect(records.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0)) } == json)
+            #expect(json.map { $0["billed_idr"] } == ["84003", "41997"])
+        }
+    }
+
     @Test("API keys and the audit log (newest first) answer CSV to admins")
     func keysAndAudit() async throws {
         try await withTestApplication { application, port in

@@ -83,6 +83,13 @@ import Testing
         "/v1/members/validate": ("/v1/members/validate", #"{"items":[{"nik":"3507011010810001"}]}"#),
         "/v1/members/{id}/status": ("/v1/members/{member}/status", #"{"status":"deactivated","reason":"deceased"}"#),
         "/v1/imports": ("/v1/imports", ImportTests.header + "\n" + ImportTests.row(MemberFixtures.nik(serial: 8), family: "3507010101200008") + "\n"),
+        "/v1/schemes": ("/v1/schemes", #"{"name":"SSI","region_code":"3507","class":3,"starts_on":"2026-01-01","quota":5,"funders":[{"organization_id":{organization},"share_bp":10000}]}"#),
+        "/v1/schemes/{id}/beneficiaries": ("/v1/schemes/{scheme}/beneficiaries", #"{"member_ids":[{beneficiary}]}"#),
+        "/v1/schemes/{id}/billing-runs": ("/v1/schemes/{scheme}/billing-runs", #"{"period":"2026-01"}"#),
+        "/v1/invoices/{id}/payments": ("/v1/invoices/{invoice}/payments", #"{"amount_idr":100,"paid_on":"2026-01-15","reference":"TRF-1"}"#),
+        "/v1/members/{id}/payments": (
+            "/v1/members/{payer}/payments",
+            #"{"period":"2026-01","amount_idr":35000,"source":"participant","paid_on":"2026-01-15","reference":"TRF-1"}"#),
     ]
 
     @Test("every POST route answers a retry with the same Idempotency-Key with its first response")
@@ -90,12 +97,30 @@ import Testing
         try await MemberTests.withRegistry { application, port, members in
             let admin = try application.issueKey(role: .admin, name: "admin")
             let member = try members.create(nik: MemberFixtures.nik(serial: 1))
+            // A BP member pays from registration (a new PBPU member only after 14 days). A scheme
+            // whose March invoice (for `funded`) takes payments, and takes `beneficiary` next.
+            let payer = try members.create(nik: MemberFixtures.nik(serial: 2), family: "3507010101200002", ["segment": #""BP""#])
+            let beneficiary = try members.create(nik: MemberFixtures.nik(serial: 3), family: "3507010101200003")
+            let funded = try members.create(nik: MemberFixtures.nik(serial: 4), family: "3507010101200004")
+            let organization = try seedOrganization(application)
+            let scheme = try MemberFixtures.object(try Self.post(
+                port, "/v1/schemes", key: admin, idempotencyKey: nil,
+                body: #"{"name":"S","region_code":"35","class":3,"starts_on":"2026-01-01","quota":5,"funders":[{"organization_id":\#(organization),"share_bp":10000}]}"#))["id"] as? Int
+            _ = try Self.post(port, "/v1/schemes/\(try #require(scheme))/beneficiaries", key: admin, idempotencyKey: nil, body: #"{"member_ids":[\#(funded)]}"#)
+            let run = try Self.post(port, "/v1/schemes/\(try #require(scheme))/billing-runs", key: admin, idempotencyKey: nil, body: #"{"period":"2026-03"}"#)
+            let invoice = try #require((try MemberFixtures.object(run)["invoices"] as? [[String: Any]])?.first?["id"] as? Int)
+            let placeholders = [
+                "{member}": member, "{payer}": payer, "{beneficiary}": beneficiary, "{organization}": Int(organization), "{scheme}": try #require(scheme), "{invoice}": invoice,
+            ]
+            func filled(_ text: String) -> String {
+                placeholders.reduce(text) { $0.replacingOccurrences(of: $1.key, with: String($1.value)) }
+            }
             for route in application.routeAccess where route.method == .post {
-                guard let (path, body) = Self.postBodies[route.pattern] else {
+                guard let (path, template) = Self.postBodies[route.pattern] else {
                     Issue.record("POST \(route.pattern) has no body in ConventionTests.postBodies")
                     continue
                 }
-                let target = path.replacingOccurrences(of: "{member}", with: String(member))
+                let (target, body) = (filled(path), filled(template))
                 let first = try Self.post(port, target, key: admin, idempotencyKey: "every-\(route.pattern)", body: body)
                 #expect((200..<300).contains(first.status), "POST \(route.pattern): \(first.text)")
                 let again = try Self.post(port, target, key: admin, idempotencyKey: "every-\(route.pattern)", body: body)

@@ -24,6 +24,13 @@ import Testing
         /// Import jobs for A's root and for B's root.
         var ownImport: Int64 = 0
         var otherImport: Int64 = 0
+        /// Schemes funded by A's child, by B's root, and by both roots; an invoice each for A's
+        /// child (of the first) and B's root (of the second).
+        var ownScheme: Int64 = 0
+        var otherScheme: Int64 = 0
+        var sharedScheme: Int64 = 0
+        var ownInvoice: Int64 = 0
+        var otherInvoice: Int64 = 0
 
         static let ownNIK = MemberFixtures.nik(serial: 1)
         static let otherNIK = MemberFixtures.nik(serial: 3)
@@ -191,7 +198,94 @@ import Testing
         },
     ]
 
-    @Test("partner A cannot see partner B's data", arguments: rows + importRows)
+    static func funders(_ response: RawClient.Response) -> [Int64] {
+        (object(response)["funders"] as? [[String: Any]] ?? []).compactMap { ($0["organization_id"] as? Int).map(Int64.init) }
+    }
+
+    static let contributionRows: [Row] = [
+        Row(name: "list schemes", path: { _ in "/v1/schemes?limit=500" }) { response, trees in
+            response.status == 200 && ids(response) == [trees.ownScheme, trees.sharedScheme]
+        },
+        Row(name: "filter schemes by the other partner as funder", path: { "/v1/schemes?organization_id=\($0.otherRoot)" }) { response, trees in
+            response.status == 200 && ids(response) == [trees.sharedScheme]
+        },
+        Row(name: "a shared scheme shows the co-funder's money to staff only", path: { "/v1/schemes/\($0.sharedScheme)" }) { response, trees in
+            let funders = object(response)["funders"] as? [[String: Any]] ?? []
+            return response.status == 200 && funders.map { $0["organization_id"] as? Int } == [Int(trees.ownRoot), Int(trees.otherRoot)]
+                && funders[0]["billed_idr"] as? Int == 0 && funders[1]["billed_idr"] is NSNull
+        },
+        Row(name: "get another partner's scheme", path: { "/v1/schemes/\($0.otherScheme)" }) { response, _ in response.status == 404 },
+        Row(name: "get the own child's scheme", path: { "/v1/schemes/\($0.ownScheme)" }) { response, _ in response.status == 200 },
+        Row(name: "another partner's scheme statement", path: { "/v1/schemes/\($0.otherScheme)/statement" }) { response, _ in
+            response.status == 404
+        },
+        Row(name: "a shared scheme's statement shows the own funder only", path: { "/v1/schemes/\($0.sharedScheme)/statement" }) { response, trees in
+            response.status == 200 && funders(response) == [trees.ownRoot]
+        },
+        Row(name: "another partner's invoice", path: { "/v1/invoices/\($0.otherInvoice)" }) { response, _ in response.status == 404 },
+        Row(name: "the own child's invoice", path: { "/v1/invoices/\($0.ownInvoice)" }) { response, _ in response.status == 200 },
+        // Beneficiaries, billing and payments are staff's; were they allowed, B's would be 404.
+        Row(name: "another partner's scheme beneficiaries", path: { "/v1/schemes/\($0.otherScheme)/beneficiaries" }) { response, _ in
+            response.status == 403
+        },
+        Row(name: "add beneficiaries to another partner's scheme", method: "POST", path: { "/v1/schemes/\($0.otherScheme)/beneficiaries" },
+            body: { #"{"member_ids":[\#($0.otherMember)]}"# }) { response, _ in response.status == 403 },
+        Row(name: "remove a beneficiary of another partner's scheme", method: "DELETE",
+            path: { "/v1/schemes/\($0.otherScheme)/beneficiaries/\($0.otherMember)" }) { response, _ in response.status == 403 },
+        Row(name: "bill another partner's scheme", method: "POST", path: { "/v1/schemes/\($0.otherScheme)/billing-runs" },
+            body: { _ in #"{"period":"2026-01"}"# }) { response, _ in response.status == 403 },
+        Row(name: "pay another partner's invoice", method: "POST", path: { "/v1/invoices/\($0.otherInvoice)/payments" },
+            body: { _ in #"{"amount_idr":1,"paid_on":"2026-01-01","reference":"x"}"# }) { response, _ in response.status == 403 },
+        Row(name: "pay for another partner's member", method: "POST", path: { "/v1/members/\($0.otherMember)/payments" },
+            body: { _ in #"{"period":"2026-01","amount_idr":35000,"source":"participant","paid_on":"2026-01-01","reference":"x"}"# }) { response, _ in
+            response.status == 403
+        },
+        Row(name: "another partner's member's payments", path: { "/v1/members/\($0.otherMember)/payments" }) { response, _ in
+            response.status == 404
+        },
+        Row(name: "the own member's payments", path: { "/v1/members/\($0.ownMember)/payments" }) { response, _ in response.status == 200 },
+        Row(name: "another partner's member's arrears", path: { "/v1/members/\($0.otherChildMember)/arrears" }) { response, _ in
+            response.status == 404
+        },
+        Row(name: "the own child's member's arrears", path: { "/v1/members/\($0.ownChildMember)/arrears" }) { response, _ in
+            response.status == 200
+        },
+    ]
+
+    /// The schemes and invoices of `Trees`, written as billing leaves them.
+    static func seedSchemes(_ application: Application, _ trees: inout Trees) throws {
+        let ids = try application.store.writeSync { [trees] connection -> [Int64] in
+            func scheme(_ funders: [Int64]) throws -> Int64 {
+                let id = try connection.fetchOne("""
+                    INSERT INTO schemes (name, region_code, class, starts_on, quota, created_at, updated_at)
+                    VALUES ('SSI', '35', 3, '2026-01-01', 10, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z') RETURNING id
+                    """) { $0.int64(at: 0) }!
+                for (position, funder) in funders.enumerated() {
+                    try connection.execute(
+                        "INSERT INTO scheme_funders (scheme_id, position, organization_id, share_bp, source) VALUES (?, ?, ?, ?, 'philanthropy')",
+                        [.integer(id), .integer(Int64(position)), .integer(funder), .integer(Int64(10_000 / funders.count))])
+                }
+                return id
+            }
+            func invoice(_ scheme: Int64, _ funder: Int64) throws -> Int64 {
+                let run = try connection.fetchOne("""
+                    INSERT INTO billing_runs (scheme_id, period, beneficiaries, total_idr, role, request_id, created_at)
+                    VALUES (?, '2026-01', 0, 0, 'officer', 'seed', '2026-01-01T00:00:00Z') RETURNING id
+                    """, [.integer(scheme)]) { $0.int64(at: 0) }!
+                return try connection.fetchOne("""
+                    INSERT INTO invoices (billing_run_id, scheme_id, period, position, organization_id, lines, total_idr, created_at, updated_at)
+                    VALUES (?, ?, '2026-01', 0, ?, 0, 0, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z') RETURNING id
+                    """, [.integer(run), .integer(scheme), .integer(funder)]) { $0.int64(at: 0) }!
+            }
+            let own = try scheme([trees.ownChild])
+            let other = try scheme([trees.otherRoot])
+            let shared = try scheme([trees.ownRoot, trees.otherRoot])
+            return [own, other, shared, try invoice(own, trees.ownChild), try invoice(other, trees.otherRoot)]
+        }
+        (trees.ownScheme, trees.otherScheme, trees.sharedScheme, trees.ownInvoice, trees.otherInvoice) = (ids[0], ids[1], ids[2], ids[3], ids[4])
+    }
+
+    @Test("partner A cannot see partner B's data", arguments: rows + importRows + contributionRows)
     func isolation(_ row: Row) async throws {
         try await withTestApplication { application, port in
             let organizations = try application.store.writeSync { connection -> (Int64, Int64, Int64, Int64) in
@@ -240,6 +334,7 @@ import Testing
                 otherMember: try member(3, via: organizations.2, family: Trees.otherFamily, ["card_no": "\"\(Trees.otherCard)\"", "region_code": #""5203""#]),
                 otherChildMember: try member(4, via: organizations.3, family: Trees.mixedFamily, ["region_code": #""5203""#]))
             (trees.ownImport, trees.otherImport) = imports
+            try Self.seedSchemes(application, &trees)
             let partnerA = try application.issueKey(role: .partner, name: "A", organizationID: trees.ownRoot)
             let response = try RawClient(port: port).request(
                 row.method, row.path(trees), headers: ["Authorization": "Bearer \(partnerA)"], body: Array(row.body(trees).utf8))

@@ -94,6 +94,11 @@ public final class Application: Sendable {
         let regions = KnownRegions()
         let members = MemberService(store: store, protection: protection, audit: audit, regions: regions)
         MemberRoutes(service: members).register(on: &router)
+        let contributions = ContributionService(store: store, members: members.repository, audit: audit)
+        ContributionRoutes(service: contributions).register(on: &router)
+        let schemes = SchemeService(store: store, members: members.repository, audit: audit)
+        SchemeRoutes(service: schemes).register(on: &router)
+        InvoiceRoutes(service: schemes).register(on: &router)
         let importsDirectory = config.resolvedImportsDirectory
         do {
             try FileManager.default.createDirectory(atPath: importsDirectory, withIntermediateDirectories: true)
@@ -180,6 +185,12 @@ public final class Application: Sendable {
         _ file: String, organizationID: Int64?, onProgress: @escaping @Sendable (ImportFigures) -> Void
     ) throws -> ImportFigures {
         ImportFigures(try importService.importFile(file, organizationID: organizationID, clock: clock) { onProgress(ImportFigures($0)) })
+    }
+
+    /// `sinergi billing close-month`: marks members whose premium for `period` is unpaid after
+    /// its due date inactive (see `MonthClose`) and returns how many changed.
+    public func closeMonth(_ period: Period) throws -> Int {
+        try MonthClose.run(period, store: store, clock: clock)
     }
 
     /// Stops the import runner after its batch in progress, then closes the database.

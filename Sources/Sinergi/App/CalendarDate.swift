@@ -44,6 +44,11 @@ public struct CalendarDate: Sendable, Hashable, Comparable, CustomStringConverti
         return CalendarDate(year: newYear, month: newMonth, day: min(day, Self.daysIn(month: newMonth, year: newYear)))!
     }
 
+    /// The day `days` later (earlier when negative).
+    public func adding(days: Int) -> CalendarDate {
+        CalendarDate(epochSeconds: ManualClock.epochSeconds(of: self) + days * 86_400)
+    }
+
     /// The first day of the following month.
     public var firstOfNextMonth: CalendarDate {
         let next = adding(months: 1)

@@ -198,6 +198,33 @@ public struct JSONInput: Sendable {
         }
     }
 
+    /// An array field of `count` items, to read one by one (`field[i]` names an item).
+    public mutating func array(_ field: String, required: Bool = false, count: ClosedRange<Int>) -> [JSONValue]? {
+        markRead(field)
+        switch object[field] {
+        case .array(let items)? where count.contains(items.count): return items
+        case .array?:
+            fail(field, code: "out_of_range", message: "must have from \(count.lowerBound) to \(count.upperBound) items")
+            return nil
+        case nil, .null?:
+            if required { fail(field, code: "required", message: "is required") }
+            return nil
+        default:
+            fail(field, code: "invalid_type", message: "must be an array")
+            return nil
+        }
+    }
+
+    /// A billing period written `YYYY-MM`.
+    public mutating func period(_ field: String, required: Bool = false) -> Period? {
+        guard let text = string(field, required: required, maxLength: 16) else { return nil }
+        guard let period = Period(text) else {
+            fail(field, code: "invalid_format", message: "must be a month written YYYY-MM")
+            return nil
+        }
+        return period
+    }
+
     /// A nested object field, to read with `JSONInput(object:prefix:)`.
     public mutating func object(_ field: String, required: Bool = false) -> [String: JSONValue]? {
         markRead(field)

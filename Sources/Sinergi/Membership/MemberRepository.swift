@@ -265,6 +265,13 @@ struct MemberRepository: Sendable {
         return moved
     }
 
+    /// Sets one member's class (a beneficiary moved to its scheme's class).
+    func setClass(_ id: Int64, to memberClass: Int, since: String, now: String, in connection: DatabaseConnection) throws {
+        try connection.execute(
+            "UPDATE members SET class = ?, class_since = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+            [.integer(Int64(memberClass)), .text(since), .text(now), .integer(id)])
+    }
+
     /// Deactivates a member that is not already; false when it was.
     func deactivate(_ id: Int64, reason: DeactivationReason, now: String, in connection: DatabaseConnection) throws -> Bool {
         try connection.execute("""
