@@ -111,6 +111,29 @@ import Testing
         }
     }
 
+    @Test("a period every funder has paid makes its pending and inactive beneficiaries active, older arrears still shown")
+    func settlementReactivates() async throws {
+        try await ContributionFixtures.run(on: CalendarDate("2026-01-05")!) { fixtures in
+            let lapsed = try fixtures.registerMembers(1, segment: "BP")[0]
+            let fresh = try fixtures.registerMembers(1, firstSerial: 2, segment: "BP")[0]
+            #expect(try fixtures.payMember(lapsed, period: "2026-01", amount: 35_000, reference: "OWN-1").status == 201)
+            fixtures.clock.set(CalendarDate("2026-02-11")!)
+            #expect(try fixtures.application.closeMonth(Period("2026-02")!) == 1)
+            let scheme = try fixtures.scheme(funders: [(fixtures.regency, 5000, nil), (fixtures.baznas, 5000, nil)], startsOn: "2026-03-01")
+            #expect(try fixtures.addBeneficiaries(scheme, [lapsed, fresh]).status == 200)
+            let invoices = try ContributionFixtures.invoices(try fixtures.bill(scheme, "2026-03"))
+            #expect(try fixtures.payInvoice(invoices[0].id, invoices[0].total, reference: "R-3").status == 201)
+            // One funder paid: the period is not settled, nobody changes.
+            #expect(try fixtures.status(of: lapsed) == "inactive")
+            #expect(try fixtures.status(of: fresh) == "pending")
+            #expect(try fixtures.payInvoice(invoices[1].id, invoices[1].total, reference: "B-3").status == 201)
+            #expect(try fixtures.status(of: lapsed) == "active")
+            #expect(try fixtures.status(of: fresh) == "active")
+            let arrears = try ContributionFixtures.object(try fixtures.request("GET", "/v1/members/\(lapsed)/arrears"))
+            #expect((arrears["periods"] as? [[String: Any]])?.compactMap { $0["period"] as? String } == ["2026-02"])
+        }
+    }
+
     @Test("one active scheme per member; PBI and PPU are not eligible; a member of another class moves, with its family card")
     func beneficiaries() async throws {
         try await ContributionFixtures.run(on: Self.day) { fixtures in

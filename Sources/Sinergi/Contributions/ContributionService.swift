@@ -157,18 +157,24 @@ struct ContributionService: Sendable {
             table: try PremiumRepository.table(in: connection), rules: try PremiumRepository.rules(on: today, in: connection), on: today)
     }
 
-    /// Makes each pending or inactive member of `candidates` active whose premiums (for PBPU,
-    /// its family card's) are paid up, with history: statuses follow from payments.
+    /// Makes each pending or inactive member of `candidates` active, with history: statuses
+    /// follow from payments. A member's own payment reactivates once its premiums (for PBPU,
+    /// its family card's) are paid up (DOMAIN.md: the arrears are paid to reactivate); a
+    /// scheme's settled period reactivates its beneficiaries (`whenPaidUp` false), as the
+    /// scheme is what brings poor members back (issue #22), older arrears still shown.
     static func reactivate(
-        _ candidates: [LedgerMember], reason: String, table: PremiumTable, rules: ContributionRules, members: MemberRepository,
-        context: RequestContext, in connection: DatabaseConnection
+        _ candidates: [LedgerMember], reason: String, whenPaidUp: Bool = true, table: PremiumTable, rules: ContributionRules,
+        members: MemberRepository, context: RequestContext, in connection: DatabaseConnection
     ) throws {
         for member in candidates where (member.status == .pending || member.status == .inactive) && !member.segment.isPBI {
-            let together = try ContributionRepository.payingTogether(with: member, in: connection)
-            let paid = try ContributionRepository.paid(together.map(\.id), in: connection)
-            guard paid[member.id]?.isEmpty == false,
-                  Arrears(of: together, paid: paid, table: table, rules: rules, on: context.today).months.isEmpty,
-                  try ContributionRepository.activate(member.id, now: context.now, in: connection)
+            if whenPaidUp {
+                let together = try ContributionRepository.payingTogether(with: member, in: connection)
+                let paid = try ContributionRepository.paid(together.map(\.id), in: connection)
+                guard paid[member.id]?.isEmpty == false,
+                      Arrears(of: together, paid: paid, table: table, rules: rules, on: context.today).months.isEmpty
+                else { continue }
+            }
+            guard try ContributionRepository.activate(member.id, now: context.now, in: connection)
             else { continue }
             try members.recordHistory(
                 MemberHistoryEntry(field: .status, oldValue: member.status.rawValue, newValue: MemberStatus.active.rawValue, reason: reason),

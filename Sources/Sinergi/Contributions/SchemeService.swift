@@ -232,7 +232,7 @@ struct SchemeService: Sendable {
                 let today = context.today
                 let candidates = try beneficiaries.compactMap { try ContributionRepository.member($0, scope: .all, in: connection) }
                 try ContributionService.reactivate(
-                    candidates, reason: "premium for \(invoice.period) paid by scheme \(invoice.schemeID)",
+                    candidates, reason: "premium for \(invoice.period) paid by scheme \(invoice.schemeID)", whenPaidUp: false,
                     table: try PremiumRepository.table(in: connection), rules: try PremiumRepository.rules(on: today, in: connection),
                     members: members, context: context, in: connection)
             }
