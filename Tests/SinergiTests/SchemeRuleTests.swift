@@ -88,6 +88,9 @@ import Testing
             #expect(paid["status"] as? String == "paid")
             #expect(try fixtures.count("SELECT count(*) FROM contributions") == 2)
             #expect(try MemberFixtures.errorCodes(try fixtures.payInvoice(invoice.id, 1, reference: "C")) == ["amount_idr:overpayment"])
+            // The ledger's own references are not a client's to use.
+            #expect(Set(try MemberFixtures.errorCodes(try fixtures.payInvoice(invoice.id, 1, reference: "billing-run:1")))
+                    == ["reference:reserved", "amount_idr:overpayment"])
         }
     }
 
@@ -131,6 +134,63 @@ import Testing
             #expect(try fixtures.status(of: fresh) == "active")
             let arrears = try ContributionFixtures.object(try fixtures.request("GET", "/v1/members/\(lapsed)/arrears"))
             #expect((arrears["periods"] as? [[String: Any]])?.compactMap { $0["period"] as? String } == ["2026-02"])
+
+            // April and May unpaid by the funders: both inactive; April settled late, May is
+            // still owed, so nobody is active until May is settled too.
+            fixtures.clock.set(CalendarDate("2026-05-11")!)
+            #expect(try fixtures.application.closeMonth(Period("2026-04")!) == 2)
+            for (month, activeAfter) in [("2026-04", "inactive"), ("2026-05", "active")] {
+                for invoice in try ContributionFixtures.invoices(try fixtures.bill(scheme, month)) {
+                    #expect(try fixtures.payInvoice(invoice.id, invoice.total, reference: "\(month)-\(invoice.organization)").status == 201)
+                }
+                #expect(try fixtures.status(of: lapsed) == activeAfter, "\(month)")
+                #expect(try fixtures.status(of: fresh) == activeAfter, "\(month)")
+            }
+        }
+    }
+
+    @Test("each beneficiary-month is paid once: a month the member paid is not billed, a late joiner starts after the runs made, a removal keeps what was invoiced")
+    func paidOnce() async throws {
+        try await ContributionFixtures.run(on: CalendarDate("2026-01-05")!) { fixtures in
+            let scheme = try fixtures.scheme(funders: [(fixtures.regency, 10_000, nil)])
+            let (paidAlready, billed, late) = try { () throws -> (Int, Int, Int) in
+                let ids = try fixtures.registerMembers(3, segment: "BP")
+                return (ids[0], ids[1], ids[2])
+            }()
+            #expect(try fixtures.payMember(paidAlready, period: "2026-01", amount: 35_000, reference: "OWN-JAN").status == 201)
+            #expect(try fixtures.addBeneficiaries(scheme, [paidAlready, billed]).status == 200)
+            var lines: [String: Int] = [:]
+            for month in ["2026-01", "2026-02", "2026-03"] {
+                lines[month] = try ContributionFixtures.object(try fixtures.bill(scheme, month))["beneficiaries"] as? Int
+            }
+            #expect(lines == ["2026-01": 1, "2026-02": 2, "2026-03": 2])
+
+            // Added once March is billed: from April, so January is the member's own to pay.
+            #expect(try fixtures.addBeneficiaries(scheme, [late]).status == 200)
+            #expect(try fixtures.payMember(late, period: "2026-01", amount: 35_000, reference: "LATE-JAN").status == 201)
+            #expect(try MemberFixtures.errorCodes(try fixtures.payMember(paidAlready, period: "2026-02", amount: 35_000, reference: "X"))
+                    == ["period:paid_by_scheme"])
+
+            // Removed in January after March was invoiced: its place runs to March, so February
+            // is not the member's to pay, and another scheme takes it from April.
+            #expect(try fixtures.request("DELETE", "/v1/schemes/\(scheme)/beneficiaries/\(billed)").status == 204)
+            #expect(try MemberFixtures.errorCodes(try fixtures.payMember(billed, period: "2026-02", amount: 35_000, reference: "Y"))
+                    == ["period:paid_by_scheme"])
+            let other = try fixtures.scheme(funders: [(fixtures.baznas, 10_000, nil)])
+            #expect(try fixtures.addBeneficiaries(other, [billed]).status == 200)
+            let place = try ContributionFixtures.object(try fixtures.request("GET", "/v1/schemes/\(other)/beneficiaries"))
+            #expect((place["data"] as? [[String: Any]])?.first?["from_period"] as? String == "2026-04")
+
+            for month in ["2026-01", "2026-02", "2026-03"] {
+                let run = try fixtures.bill(scheme, month)
+                for invoice in try ContributionFixtures.invoices(run) {
+                    #expect(try fixtures.payInvoice(invoice.id, invoice.total, reference: "PAY-\(month)").status == 201)
+                }
+            }
+            #expect(try fixtures.count("""
+                SELECT count(*) FROM (SELECT member_id, period FROM contributions GROUP BY member_id, period HAVING sum(amount_idr) <> 42000) odd
+                """) == 0)
+            #expect(try fixtures.count("SELECT count(*) FROM (SELECT DISTINCT member_id, period FROM contributions) paid") == 7)
         }
     }
 

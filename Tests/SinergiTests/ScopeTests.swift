@@ -247,8 +247,10 @@ import Testing
         Row(name: "another partner's member's arrears", path: { "/v1/members/\($0.otherChildMember)/arrears" }) { response, _ in
             response.status == 404
         },
-        Row(name: "the own child's member's arrears", path: { "/v1/members/\($0.ownChildMember)/arrears" }) { response, _ in
-            response.status == 200
+        // The card is shared with B's member: A hears only of its own.
+        Row(name: "the own child's member's arrears, on a card shared with another partner's member",
+            path: { "/v1/members/\($0.ownChildMember)/arrears" }) { response, trees in
+            response.status == 200 && object(response)["member_ids"] as? [Int] == [trees.ownChildMember]
         },
     ]
 

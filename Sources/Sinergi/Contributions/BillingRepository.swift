@@ -117,7 +117,7 @@ enum BillingRepository {
             WHERE i.billing_run_id = ? AND l.share_idr > 0
             GROUP BY l.member_id, i.period, f.source, i.billing_run_id
             """,
-            [.text(paidOn.description), .text("billing-run:\(run)"), .integer(context.principal.apiKeyID),
+            [.text(paidOn.description), .text(NewPayment.settlementPrefix + String(run)), .integer(context.principal.apiKeyID),
              .text(context.principal.role.rawValue), .text(context.requestID), .text(context.now), .integer(run)])
         return try connection.fetchAll("""
             SELECT DISTINCT l.member_id FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE i.billing_run_id = ? ORDER BY l.member_id

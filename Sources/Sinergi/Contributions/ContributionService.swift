@@ -134,7 +134,7 @@ struct ContributionService: Sendable {
     func arrears(memberID: Int64, _ context: RequestContext) async throws -> Arrears? {
         let arrears = try await store.read { connection -> Arrears? in
             guard let member = try ContributionRepository.member(memberID, scope: context.scope, in: connection) else { return nil }
-            return try Self.arrears(of: member, on: context.today, in: connection)
+            return try Self.arrears(of: member, on: context.today, scope: context.scope, in: connection)
         }
         if arrears != nil { try await audit.record(context.audit("read", "member_arrears", id: memberID)) }
         return arrears
@@ -150,31 +150,35 @@ struct ContributionService: Sendable {
         return entries
     }
 
-    static func arrears(of member: LedgerMember, on today: CalendarDate, in connection: DatabaseConnection) throws -> Arrears {
-        let together = try ContributionRepository.payingTogether(with: member, in: connection)
+    /// The arrears of the member's family card (PBPU) or the member, of those members `scope`
+    /// may see: a partner is not told what relatives another organization registered owe.
+    static func arrears(of member: LedgerMember, on today: CalendarDate, scope: Scope, in connection: DatabaseConnection) throws -> Arrears {
+        var together = try ContributionRepository.payingTogether(with: member, in: connection)
+        if scope != .all {
+            together = try together.filter { try ContributionRepository.member($0.id, scope: scope, in: connection) != nil }
+        }
         return Arrears(
             of: together, paid: try ContributionRepository.paid(together.map(\.id), in: connection),
             table: try PremiumRepository.table(in: connection), rules: try PremiumRepository.rules(on: today, in: connection), on: today)
     }
 
-    /// Makes each pending or inactive member of `candidates` active, with history: statuses
-    /// follow from payments. A member's own payment reactivates once its premiums (for PBPU,
-    /// its family card's) are paid up (DOMAIN.md: the arrears are paid to reactivate); a
-    /// scheme's settled period reactivates its beneficiaries (`whenPaidUp` false), as the
-    /// scheme is what brings poor members back (issue #22), older arrears still shown.
+    /// Makes each pending or inactive member of `candidates` active once its premiums (for
+    /// PBPU, its family card's) are paid up, with history: statuses follow from payments, and
+    /// the arrears are paid to reactivate (DOMAIN.md). For a scheme's beneficiaries, `since`
+    /// gives the month each joined: a beneficiary is active once every late month since then
+    /// is paid (issue #22: the scheme brings poor members back), what it owed from before
+    /// the scheme still in its arrears.
     static func reactivate(
-        _ candidates: [LedgerMember], reason: String, whenPaidUp: Bool = true, table: PremiumTable, rules: ContributionRules,
+        _ candidates: [LedgerMember], reason: String, since: [Int64: Period]? = nil, table: PremiumTable, rules: ContributionRules,
         members: MemberRepository, context: RequestContext, in connection: DatabaseConnection
     ) throws {
         for member in candidates where (member.status == .pending || member.status == .inactive) && !member.segment.isPBI {
-            if whenPaidUp {
-                let together = try ContributionRepository.payingTogether(with: member, in: connection)
-                let paid = try ContributionRepository.paid(together.map(\.id), in: connection)
-                guard paid[member.id]?.isEmpty == false,
-                      Arrears(of: together, paid: paid, table: table, rules: rules, on: context.today).months.isEmpty
-                else { continue }
-            }
-            guard try ContributionRepository.activate(member.id, now: context.now, in: connection)
+            let together = since == nil ? try ContributionRepository.payingTogether(with: member, in: connection) : [member]
+            let paid = try ContributionRepository.paid(together.map(\.id), in: connection)
+            let arrears = Arrears(of: together, paid: paid, table: table, rules: rules, on: context.today)
+            let owed = arrears.months.filter { month in since?[month.memberID].map { month.period >= $0 } ?? true }
+            guard paid[member.id]?.isEmpty == false, owed.isEmpty,
+                  try ContributionRepository.activate(member.id, now: context.now, in: connection)
             else { continue }
             try members.recordHistory(
                 MemberHistoryEntry(field: .status, oldValue: member.status.rawValue, newValue: MemberStatus.active.rawValue, reason: reason),

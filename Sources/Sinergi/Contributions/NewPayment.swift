@@ -8,6 +8,9 @@ struct NewPayment: Sendable {
     var source: PaymentSource?
     var errors: [FieldError]
 
+    /// The references of a settled billing run's ledger entries (`billing-run:<id>`).
+    static let settlementPrefix = "billing-run:"
+
     /// Rupiah above this are no premium payment (a typo of zeros, most likely).
     static let maxAmountIDR: Int64 = 1 << 50
 
@@ -15,6 +18,9 @@ struct NewPayment: Sendable {
         amountIDR = input.integer("amount_idr", required: true, in: 1...Self.maxAmountIDR)
         paidOn = input.date("paid_on", required: true)
         reference = input.text("reference", required: true, maxLength: 100)
+        if let reference, reference.hasPrefix(Self.settlementPrefix) {
+            input.fail("reference", code: "reserved", message: "references starting \(Self.settlementPrefix) are the ledger's own, for settled billing runs")
+        }
         if forMember {
             period = input.period("period", required: true)
             source = input.choice("source", PaymentSource.self, required: true)

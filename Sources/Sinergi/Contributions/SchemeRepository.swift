@@ -95,6 +95,31 @@ enum SchemeRepository {
         } ?? nil
     }
 
+    /// The last period the scheme has a billing run for, if any.
+    static func lastRunPeriod(of scheme: Int64, in connection: DatabaseConnection) throws -> Period? {
+        try connection.fetchOne("SELECT max(period) AS period FROM billing_runs WHERE scheme_id = ?", [.integer(scheme)]) {
+            try $0.optionalString("period").flatMap(Period.init)
+        } ?? nil
+    }
+
+    /// The last period the scheme invoiced the member for, if any.
+    static func lastInvoicedPeriod(of member: Int64, in scheme: Int64, in connection: DatabaseConnection) throws -> Period? {
+        try connection.fetchOne("""
+            SELECT max(i.period) AS period FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE i.scheme_id = ? AND l.member_id = ?
+            """, [.integer(scheme), .integer(member)]) { try $0.optionalString("period").flatMap(Period.init) } ?? nil
+    }
+
+    /// Where each of `members` began in the scheme: its first billed period there.
+    static func firstPeriods(of members: [Int64], in scheme: Int64, in connection: DatabaseConnection) throws -> [Int64: Period] {
+        guard !members.isEmpty else { return [:] }
+        let placeholders = Array(repeating: "?", count: members.count).joined(separator: ", ")
+        let rows = try connection.fetchAll("""
+            SELECT member_id, min(from_period) AS from_period FROM scheme_beneficiaries
+            WHERE scheme_id = ? AND member_id IN (\(placeholders)) GROUP BY member_id
+            """, [.integer(scheme)] + members.map { .integer($0) }) { (try $0.int64("member_id"), Period(try $0.string("from_period"))!) }
+        return Dictionary(rows) { first, _ in first }
+    }
+
     /// The members of `members` whose premium for `period` a scheme bills.
     static func billedByScheme(_ members: [Int64], in period: Period, in connection: DatabaseConnection) throws -> Set<Int64> {
         guard !members.isEmpty else { return [] }
@@ -138,14 +163,17 @@ enum SchemeRepository {
         }
     }
 
-    /// The beneficiaries billed for `period`: in the scheme then, and not deactivated.
+    /// The beneficiaries billed for `period`: in the scheme then, not deactivated, and with
+    /// nothing in the ledger for the period (a member who paid the month before joining is not
+    /// billed for it again).
     static func billable(_ scheme: Int64, in period: Period, in connection: DatabaseConnection) throws -> [(memberID: Int64, segment: Segment, memberClass: Int)] {
         try connection.fetchAll("""
             SELECT DISTINCT b.member_id, m.segment, m.class FROM scheme_beneficiaries b JOIN members m ON m.id = b.member_id
             WHERE b.scheme_id = ? AND b.from_period <= ? AND (b.until_period IS NULL OR b.until_period >= ?)
               AND m.status <> 'deactivated'
+              AND NOT EXISTS (SELECT 1 FROM contributions c WHERE c.member_id = b.member_id AND c.period = ?)
             ORDER BY b.member_id
-            """, [.integer(scheme), .text(period.description), .text(period.description)]) { row in
+            """, [.integer(scheme), .text(period.description), .text(period.description), .text(period.description)]) { row in
             (memberID: try row.int64("member_id"), segment: Segment(rawValue: try row.string("segment"))!, memberClass: try row.int("class"))
         }
     }

@@ -92,7 +92,10 @@ struct SchemeService: Sendable {
                     field: "member_ids", code: "quota_exceeded",
                     message: "the scheme's quota of \(scheme.quota) has \(left) places left; \(adding.count) asked")])
             }
-            let start = max(Period(today), Period(CalendarDate(scheme.startsOn)!))
+            // From this month or the scheme's first, but after every period already billed: a run
+            // is made once, so a member added later is billed from the next run on.
+            var start = max(Period(today), Period(CalendarDate(scheme.startsOn)!))
+            if let billed = try SchemeRepository.lastRunPeriod(of: schemeID, in: connection) { start = max(start, billed.adding(months: 1)) }
             for member in adding {
                 // A member that left a scheme this month is billed by it for the month already.
                 let from = max(start, try SchemeRepository.lastBilledPeriod(of: member.id, in: connection)?.adding(months: 1) ?? start)
@@ -131,11 +134,13 @@ struct SchemeService: Sendable {
     }
 
     /// Ends the member's place in the scheme: billed up to this month, the premiums of which
-    /// are paid in advance.
+    /// are paid in advance, or up to the last month the scheme invoiced for the member already.
     func removeBeneficiary(_ memberID: Int64, from schemeID: Int64, _ context: RequestContext) async throws {
         try await store.write { connection in
-            guard try SchemeRepository.find(schemeID, scope: context.scope, in: connection) != nil,
-                  try SchemeRepository.removeBeneficiary(memberID, from: schemeID, after: Period(context.today), now: context.now, in: connection)
+            guard try SchemeRepository.find(schemeID, scope: context.scope, in: connection) != nil else { throw AppError.notFound }
+            let month = Period(context.today)
+            let until = max(month, try SchemeRepository.lastInvoicedPeriod(of: memberID, in: schemeID, in: connection) ?? month)
+            guard try SchemeRepository.removeBeneficiary(memberID, from: schemeID, after: until, now: context.now, in: connection)
             else { throw AppError.notFound }
             try AuditLog.insert(context.audit("remove_beneficiary", "scheme", id: schemeID), into: connection)
         }
@@ -232,7 +237,8 @@ struct SchemeService: Sendable {
                 let today = context.today
                 let candidates = try beneficiaries.compactMap { try ContributionRepository.member($0, scope: .all, in: connection) }
                 try ContributionService.reactivate(
-                    candidates, reason: "premium for \(invoice.period) paid by scheme \(invoice.schemeID)", whenPaidUp: false,
+                    candidates, reason: "premium for \(invoice.period) paid by scheme \(invoice.schemeID)",
+                    since: try SchemeRepository.firstPeriods(of: beneficiaries, in: invoice.schemeID, in: connection),
                     table: try PremiumRepository.table(in: connection), rules: try PremiumRepository.rules(on: today, in: connection),
                     members: members, context: context, in: connection)
             }
