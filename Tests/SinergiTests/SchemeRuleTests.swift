@@ -111,6 +111,12 @@ import Testing
             #expect(try fixtures.count("SELECT count(*) FROM invoices") == 2)
             #expect(try fixtures.count("SELECT count(*) FROM invoice_lines") == 100)
             #expect(try fixtures.count("SELECT sum(billed_idr) FROM scheme_funders") == 50 * 42_000)
+            // A third run of the period, after both: the same run again, nothing written.
+            let before = try Self.written(fixtures)
+            let again = try fixtures.bill(scheme, "2026-03")
+            #expect(again.status == 200)
+            #expect(try ContributionFixtures.object(again)["id"] as? Int == answers[0].1)
+            #expect(try Self.written(fixtures) == before)
         }
     }
 
