@@ -16,6 +16,10 @@ import Testing
         // idle connection is seen closed, the listener is closed too. With several loops each
         // closes its own listener on its own time.
         configuration.eventLoops = 1
+        // Only the shutdown may close the idle connection: when the tests beside this one hold
+        // the cooperative pool for a minute, the keep-alive timeout closed it first, and the
+        // check below then ran before the loop had closed its listener.
+        configuration.keepAliveTimeout = .seconds(600)
         var router = Router()
         router.get("/wait") { _ in
             started.open()
