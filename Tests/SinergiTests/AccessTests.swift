@@ -106,6 +106,20 @@ import Testing
             expected: [401, 422, 422, 403, 403]),
         Row(method: "GET", path: "/v1/members/{member}/payments", body: "", expected: [401, 200, 200, 200, 403]),
         Row(method: "GET", path: "/v1/members/{member}/arrears", body: "", expected: [401, 200, 200, 200, 403]),
+        // Facilities: the partner reads its tree's (the seeded facility 1 with its follow-up 1),
+        // proposes prospects and marks follow-ups done; staff run the pipeline and the visits.
+        Row(method: "POST", path: "/v1/facilities", body: #"{"name":"Klinik {n}","kind":"clinic_primary","level":"primary","region_code":"35","address":"Jl. 1"}"#,
+            expected: [401, 201, 201, 201, 403]),
+        Row(method: "GET", path: "/v1/facilities", body: "", expected: [401, 200, 200, 200, 403]),
+        Row(method: "GET", path: "/v1/facilities/1", body: "", expected: [401, 200, 200, 200, 403]),
+        Row(method: "PATCH", path: "/v1/facilities/1", body: #"{"address":"Jl. {n}"}"#, expected: [401, 200, 200, 403, 403]),
+        // Contracted → suspended once; the second caller's same move is a 409, still admitted.
+        Row(method: "POST", path: "/v1/facilities/1/transitions", body: #"{"to":"suspended","note":"n"}"#, expected: [401, 200, 409, 403, 403]),
+        Row(method: "GET", path: "/v1/facilities/1/history", body: "", expected: [401, 200, 200, 200, 403]),
+        Row(method: "POST", path: "/v1/facilities/1/visits", body: #"{"visited_on":"2026-01-01","officer":"dr. Rina"}"#, expected: [401, 201, 201, 403, 403]),
+        Row(method: "GET", path: "/v1/facilities/1/visits", body: "", expected: [401, 200, 200, 200, 403]),
+        Row(method: "GET", path: "/v1/facilities/1/follow-ups", body: "", expected: [401, 200, 200, 200, 403]),
+        Row(method: "POST", path: "/v1/facilities/1/follow-ups/1/completion", body: "", expected: [401, 200, 200, 200, 403]),
         Row(method: "GET", path: "/healthz", body: "", expected: [200, 200, 200, 200, 200]),
     ]
 
@@ -128,6 +142,7 @@ import Testing
             let organization = try seedOrganization(application)
             try seedEmployer(application)
             try seedScheme(application, funder: organization)
+            _ = try seedFollowUp(application, facility: try seedFacility(application, owner: organization))
             let keys = try Keys(application, partnerOrganization: organization)
             // One member per caller, registered via the partner's organization so the partner may see it.
             let members = try (0..<5).map { try seedMember(application, port: port, officerKey: keys.officer, organization: organization, n: $0) }

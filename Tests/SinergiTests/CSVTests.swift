@@ -145,6 +145,25 @@ import Testing
         }
     }
 
+    @Test("facilities, their history, visits and follow-ups answer CSV too")
+    func facilities() async throws {
+        try await MemberTests.withRegistry { application, _, members in
+            let id = try FacilityTests.create(members, #"Klinik NU, \"Singosari\""#)
+            _ = try FacilityTests.create(members, "Poskestren", kind: "pesantren_health_post", level: "community")
+            #expect(try FacilityTests.transition(members, id, to: "applied", note: "berkas, lengkap").status == 200)
+            #expect(try members.client.request("POST", "/v1/facilities/\(id)/visits", headers: members.auth, body: Array("""
+                {"visited_on":"2026-01-10","officer":"dr. Rina","scores":{"staff":70},"follow_ups":[{"description":"Antrean","due_on":"2026-01-12"}]}
+                """.utf8)).status == 201)
+            _ = try seedFollowUp(application, facility: Int64(id))
+            #expect(try Self.check(members.client, "/v1/facilities", headers: members.auth) == 2)
+            #expect(try Self.check(members.client, "/v1/facilities?level=community", headers: members.auth) == 1)
+            #expect(try Self.check(members.client, "/v1/facilities/\(id)/history", headers: members.auth) == 1)
+            #expect(try Self.check(members.client, "/v1/facilities/\(id)/visits", headers: members.auth) == 2)
+            #expect(try Self.check(members.client, "/v1/facilities/\(id)/follow-ups", headers: members.auth) == 2)
+            #expect(try Self.check(members.client, "/v1/facilities/\(id)/follow-ups?state=overdue", headers: members.auth) == 1)
+        }
+    }
+
     @Test("API keys and the audit log (newest first) answer CSV to admins")
     func keysAndAudit() async throws {
         try await withTestApplication { application, port in

@@ -87,6 +87,10 @@ import Testing
         "/v1/schemes/{id}/beneficiaries": ("/v1/schemes/{scheme}/beneficiaries", #"{"member_ids":[{beneficiary}]}"#),
         "/v1/schemes/{id}/billing-runs": ("/v1/schemes/{scheme}/billing-runs", #"{"period":"2026-01"}"#),
         "/v1/invoices/{id}/payments": ("/v1/invoices/{invoice}/payments", #"{"amount_idr":100,"paid_on":"2026-01-15","reference":"TRF-1"}"#),
+        "/v1/facilities": ("/v1/facilities", #"{"name":"Klinik NU","kind":"clinic_primary","level":"primary","region_code":"3507","address":"Jl. 1"}"#),
+        "/v1/facilities/{id}/transitions": ("/v1/facilities/{facility}/transitions", #"{"to":"applied","note":"berkas lengkap"}"#),
+        "/v1/facilities/{id}/visits": ("/v1/facilities/{facility}/visits", #"{"visited_on":"2026-01-10","officer":"dr. Rina","scores":{"staff":70}}"#),
+        "/v1/facilities/{id}/follow-ups/{follow_up_id}/completion": ("/v1/facilities/{facility}/follow-ups/{followUp}/completion", "{}"),
         "/v1/members/{id}/payments": (
             "/v1/members/{payer}/payments",
             #"{"period":"2026-01","amount_idr":35000,"source":"participant","paid_on":"2026-01-15","reference":"TRF-1"}"#),
@@ -109,7 +113,12 @@ import Testing
             _ = try Self.post(port, "/v1/schemes/\(try #require(scheme))/beneficiaries", key: admin, idempotencyKey: nil, body: #"{"member_ids":[\#(funded)]}"#)
             let run = try Self.post(port, "/v1/schemes/\(try #require(scheme))/billing-runs", key: admin, idempotencyKey: nil, body: #"{"period":"2026-03"}"#)
             let invoice = try #require((try MemberFixtures.object(run)["invoices"] as? [[String: Any]])?.first?["id"] as? Int)
+            let facility = try MemberFixtures.object(try Self.post(
+                port, "/v1/facilities", key: admin, idempotencyKey: nil,
+                body: #"{"name":"Klinik","kind":"clinic_primary","level":"primary","region_code":"3507","address":"Jl. 2"}"#))["id"] as? Int
+            let followUp = try seedFollowUp(application, facility: Int64(try #require(facility)))
             let placeholders = [
+                "{facility}": try #require(facility), "{followUp}": Int(followUp),
                 "{member}": member, "{payer}": payer, "{beneficiary}": beneficiary, "{organization}": Int(organization), "{scheme}": try #require(scheme), "{invoice}": invoice,
             ]
             func filled(_ text: String) -> String {
@@ -185,7 +194,11 @@ import Testing
             let id = try members.create(nik: MemberFixtures.nik(serial: 1))
             let organization = try members.client.request("POST", "/v1/organizations", headers: members.auth, body: Array(Self.organization.utf8))
             let organizationID = try #require(try MemberFixtures.object(organization)["id"] as? Int)
-            let paths = ["/v1/members/{id}": "/v1/members/\(id)", "/v1/organizations/{id}": "/v1/organizations/\(organizationID)"]
+            let facility = try seedFacility(application)
+            let paths = [
+                "/v1/members/{id}": "/v1/members/\(id)", "/v1/organizations/{id}": "/v1/organizations/\(organizationID)",
+                "/v1/facilities/{id}": "/v1/facilities/\(facility)",
+            ]
             for route in application.routeAccess where route.method == .patch {
                 guard let path = paths[route.pattern] else {
                     Issue.record("PATCH \(route.pattern) has no path in ConventionTests.ifMatchRequired")

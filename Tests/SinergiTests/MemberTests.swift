@@ -199,15 +199,16 @@ import Testing
     @Test("the facility may change three months after the last change, not earlier")
     func facilityChange() async throws {
         let clock = ManualClock(Self.firstDay)
-        try await Self.withRegistry(clock: clock) { _, _, members in
-            let id = try members.create(nik: MemberFixtures.nik(serial: 1), ["facility_id": "10"])
+        try await Self.withRegistry(clock: clock) { application, _, members in
+            let (first, second) = (try seedFacility(application), try seedFacility(application))
+            let id = try members.create(nik: MemberFixtures.nik(serial: 1), ["facility_id": "\(first)"])
             let headers = members.auth.merging(["If-Match": "*"]) { $1 }
-            let early = try members.client.request("PATCH", "/v1/members/\(id)", headers: headers, body: Array(#"{"facility_id":11}"#.utf8))
+            let early = try members.client.request("PATCH", "/v1/members/\(id)", headers: headers, body: Array(#"{"facility_id":\#(second)}"#.utf8))
             #expect(early.status == 422)
             #expect(try MemberFixtures.errorCodes(early) == ["facility_id:facility_change_too_early"])
             #expect(early.text.contains("2026-04-15"))
             clock.set(CalendarDate("2026-04-15")!)
-            let changed = try members.client.request("PATCH", "/v1/members/\(id)", headers: headers, body: Array(#"{"facility_id":11}"#.utf8))
+            let changed = try members.client.request("PATCH", "/v1/members/\(id)", headers: headers, body: Array(#"{"facility_id":\#(second)}"#.utf8))
             #expect(changed.status == 200, "\(changed.text)")
             #expect(try MemberFixtures.object(changed)["facility_since"] as? String == "2026-04-15")
         }

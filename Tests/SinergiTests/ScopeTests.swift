@@ -31,6 +31,12 @@ import Testing
         var sharedScheme: Int64 = 0
         var ownInvoice: Int64 = 0
         var otherInvoice: Int64 = 0
+        /// Facilities owned by A's child and by B's root, and a follow-up of B's.
+        var ownFacility: Int64 = 0
+        var otherFacility: Int64 = 0
+        var otherFollowUp: Int64 = 0
+        /// A prospect of B's: not a facility A's members may choose, and not one A may learn of.
+        var otherProspect: Int64 = 0
 
         static let ownNIK = MemberFixtures.nik(serial: 1)
         static let otherNIK = MemberFixtures.nik(serial: 3)
@@ -254,6 +260,53 @@ import Testing
         },
     ]
 
+    static let facilityRows: [Row] = [
+        Row(name: "list facilities", path: { _ in "/v1/facilities?limit=500" }) { response, trees in
+            response.status == 200 && ids(response) == [trees.ownFacility]
+        },
+        Row(name: "filter facilities by the other partner as owner", path: { "/v1/facilities?owner_organization_id=\($0.otherRoot)" }) { response, _ in
+            response.status == 200 && ids(response).isEmpty
+        },
+        Row(name: "filter facilities by the own root as owner", path: { "/v1/facilities?owner_organization_id=\($0.ownRoot)" }) { response, trees in
+            response.status == 200 && ids(response) == [trees.ownFacility]
+        },
+        Row(name: "get another partner's facility", path: { "/v1/facilities/\($0.otherFacility)" }) { response, _ in response.status == 404 },
+        Row(name: "get the own child's facility", path: { "/v1/facilities/\($0.ownFacility)" }) { response, _ in response.status == 200 },
+        Row(name: "another partner's facility history", path: { "/v1/facilities/\($0.otherFacility)/history" }) { response, _ in response.status == 404 },
+        Row(name: "another partner's facility visits", path: { "/v1/facilities/\($0.otherFacility)/visits" }) { response, _ in response.status == 404 },
+        Row(name: "another partner's facility follow-ups", path: { "/v1/facilities/\($0.otherFacility)/follow-ups" }) { response, _ in
+            response.status == 404
+        },
+        Row(name: "complete another partner's follow-up", method: "POST",
+            path: { "/v1/facilities/\($0.otherFacility)/follow-ups/\($0.otherFollowUp)/completion" }) { response, _ in response.status == 404 },
+        Row(name: "complete another partner's follow-up through the own facility", method: "POST",
+            path: { "/v1/facilities/\($0.ownFacility)/follow-ups/\($0.otherFollowUp)/completion" }) { response, _ in response.status == 404 },
+        Row(name: "propose a facility for another partner's organization", method: "POST", path: { _ in "/v1/facilities" },
+            body: { #"{"name":"K","kind":"clinic_primary","level":"primary","region_code":"35","address":"Jl","owner_organization_id":\#($0.otherChild)}"# }) { response, _ in
+            response.status == 422 && response.text.contains(#""field":"owner_organization_id","code":"not_found""#)
+        },
+        Row(name: "register a member at another partner's prospect facility", method: "POST", path: { _ in "/v1/members" },
+            body: { trees in
+                String(decoding: MemberFixtures.body(nik: MemberFixtures.nik(serial: 9), family: "3507010101209999", ["facility_id": "\(trees.otherProspect)"]),
+                       as: UTF8.self)
+            }) { response, _ in
+            response.status == 422 && response.text.contains(#""field":"facility_id","code":"not_found""#)
+        },
+        // A contracted FKTP is public: a member may choose one outside the partner's tree.
+        Row(name: "register a member at another partner's contracted clinic", method: "POST", path: { _ in "/v1/members" },
+            body: { trees in
+                String(decoding: MemberFixtures.body(nik: MemberFixtures.nik(serial: 9), family: "3507010101209999", ["facility_id": "\(trees.otherFacility)"]),
+                       as: UTF8.self)
+            }) { response, _ in response.status == 201 },
+        // The pipeline and visits are staff's; were they allowed, B's facility would be 404.
+        Row(name: "move another partner's facility", method: "POST", path: { "/v1/facilities/\($0.otherFacility)/transitions" },
+            body: { _ in #"{"to":"suspended","note":"x"}"# }) { response, _ in response.status == 403 },
+        Row(name: "change another partner's facility", method: "PATCH", path: { "/v1/facilities/\($0.otherFacility)" },
+            body: { _ in #"{"address":"x"}"# }) { response, _ in response.status == 403 },
+        Row(name: "visit another partner's facility", method: "POST", path: { "/v1/facilities/\($0.otherFacility)/visits" },
+            body: { _ in #"{"visited_on":"2026-01-01","officer":"x"}"# }) { response, _ in response.status == 403 },
+    ]
+
     /// The schemes and invoices of `Trees`, written as billing leaves them.
     static func seedSchemes(_ application: Application, _ trees: inout Trees) throws {
         let ids = try application.store.writeSync { [trees] connection -> [Int64] in
@@ -287,7 +340,7 @@ import Testing
         (trees.ownScheme, trees.otherScheme, trees.sharedScheme, trees.ownInvoice, trees.otherInvoice) = (ids[0], ids[1], ids[2], ids[3], ids[4])
     }
 
-    @Test("partner A cannot see partner B's data", arguments: rows + importRows + contributionRows)
+    @Test("partner A cannot see partner B's data", arguments: rows + importRows + contributionRows + facilityRows)
     func isolation(_ row: Row) async throws {
         try await withTestApplication { application, port in
             let organizations = try application.store.writeSync { connection -> (Int64, Int64, Int64, Int64) in
@@ -337,6 +390,10 @@ import Testing
                 otherChildMember: try member(4, via: organizations.3, family: Trees.mixedFamily, ["region_code": #""5203""#]))
             (trees.ownImport, trees.otherImport) = imports
             try Self.seedSchemes(application, &trees)
+            trees.ownFacility = try seedFacility(application, owner: trees.ownChild)
+            trees.otherFacility = try seedFacility(application, owner: trees.otherRoot)
+            trees.otherFollowUp = try seedFollowUp(application, facility: trees.otherFacility)
+            trees.otherProspect = try seedFacility(application, status: "prospect", owner: trees.otherRoot)
             let partnerA = try application.issueKey(role: .partner, name: "A", organizationID: trees.ownRoot)
             let response = try RawClient(port: port).request(
                 row.method, row.path(trees), headers: ["Authorization": "Bearer \(partnerA)"], body: Array(row.body(trees).utf8))

@@ -99,6 +99,7 @@ public final class Application: Sendable {
         let schemes = SchemeService(store: store, members: members.repository, audit: audit)
         SchemeRoutes(service: schemes).register(on: &router)
         InvoiceRoutes(service: schemes).register(on: &router)
+        FacilityRoutes(service: FacilityService(store: store)).register(on: &router)
         let importsDirectory = config.resolvedImportsDirectory
         do {
             try FileManager.default.createDirectory(atPath: importsDirectory, withIntermediateDirectories: true)

@@ -3,5 +3,7 @@
 struct MemberReferences: Sendable, Hashable {
     var regionCode: RegionCode?
     var employerID: Int64?
+    /// The first-level facility (FKTP): a primary facility under BPJS contract.
+    var facilityID: Int64?
     var registeredVia = RegisteredVia()
 }

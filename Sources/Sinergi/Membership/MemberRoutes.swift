@@ -189,7 +189,8 @@ struct MemberRoutes: Sendable {
         let refused = Set(input.errors.map(\.field))
         references = MemberReferences(
             regionCode: refused.contains("region_code") ? nil : region,
-            employerID: refused.contains("employer_id") ? nil : employerID, registeredVia: via)
+            employerID: refused.contains("employer_id") ? nil : employerID,
+            facilityID: refused.contains("facility_id") ? nil : facilityID, registeredVia: via)
         guard input.errors.isEmpty, let nik, let fullName, let birthDate, let sex, let familyCardNo, let relationship,
               let segment, let memberClass, let region
         else { return nil }

@@ -117,6 +117,9 @@ public struct MemberService: Sendable {
         if let employer = member.employerID, try EmployerRepository.find(employer, in: connection) == nil {
             errors.append(.init(field: "employer_id", code: "not_found", message: "no employer has this id"))
         }
+        if let facility = member.facilityID, let problem = try FacilityRepository.fktpProblem(facility, scope: scope, in: connection) {
+            errors.append(problem)
+        }
         if let organization = member.registeredVia.organizationID,
            try OrganizationRepository.find(organization, scope: scope, in: connection) == nil {
             errors.append(.init(field: "registered_via.organization_id", code: "not_found", message: "no organization you may see has this id"))
@@ -230,7 +233,9 @@ public struct MemberService: Sendable {
             var facilitySince = current.facilitySince
             if let facility = change.facilityID, facility != current.facilityID {
                 let since = current.facilitySince.flatMap(CalendarDate.init)
-                if current.facilityID != nil, let since, today < since.adding(months: Self.monthsBeforeFacilityChange) {
+                if let problem = try FacilityRepository.fktpProblem(facility, scope: scope, in: connection) {
+                    errors.append(problem)
+                } else if current.facilityID != nil, let since, today < since.adding(months: Self.monthsBeforeFacilityChange) {
                     let earliest = since.adding(months: Self.monthsBeforeFacilityChange)
                     errors.append(.init(
                         field: "facility_id", code: "facility_change_too_early",

@@ -2,7 +2,7 @@
 struct NewMember: Sendable {
     /// The rows this registration names, for the reference checks.
     var references: MemberReferences {
-        MemberReferences(regionCode: RegionCode(regionCode), employerID: employerID, registeredVia: registeredVia)
+        MemberReferences(regionCode: RegionCode(regionCode), employerID: employerID, facilityID: facilityID, registeredVia: registeredVia)
     }
 
     var nik: NIK
