@@ -200,6 +200,10 @@ import Testing
             let statuses = (byPCNU["data"] as? [[String: Any]] ?? []).compactMap { $0["status"] as? String }
             #expect(statuses == ["contracted", "contracted", "prospect"])
             #expect((byPCNU["data"] as? [[String: Any]])?.map { $0["follow_ups_open"] as? Int } == [1, 1, 0])
+            // A suspended contract may also end.
+            #expect(try Self.transition(members, lawang, to: "suspended", note: "izin habis").status == 200)
+            #expect(try Self.transition(members, lawang, to: "terminated", note: "tidak diperpanjang").status == 200)
+            #expect(try Self.get(members, "/v1/facilities/\(lawang)")["status"] as? String == "terminated")
         }
     }
 
