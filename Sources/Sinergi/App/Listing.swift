@@ -28,6 +28,21 @@ struct Listing<Item: Sendable>: Sendable {
         }
     }
 
+    /// `response` for a list under a parent (a member, a scheme, a facility) the caller may not
+    /// see: `fetch` answers nil for such a parent, which is a 404, not an empty list. Its first
+    /// page (for CSV, the first batch) is read once, before the answer starts, and serves the
+    /// listing's first call, so nothing is read or audited twice.
+    func nestedResponse(
+        page: Page, context: RequestContext, name: String,
+        fetch: @escaping @Sendable (Page) async throws -> [Item]?
+    ) async throws -> Response {
+        let firstPage = context.format == .csv ? Page(limit: batchSize, after: nil) : page
+        guard let first = try await fetch(firstPage) else { throw AppError.notFound }
+        return try await response(page: page, context: context, name: name) { batch in
+            batch.after == firstPage.after ? first : try await fetch(batch) ?? []
+        }
+    }
+
     private func csv(
         for principal: Principal, name: String, fetch: @escaping @Sendable (Page) async throws -> [Item]
     ) -> Response {

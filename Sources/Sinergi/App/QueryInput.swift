@@ -90,6 +90,16 @@ public struct QueryInput: Sendable {
         return date
     }
 
+    /// A billing period written `YYYY-MM`.
+    public mutating func period(_ name: String) -> Period? {
+        guard let text = string(name) else { return nil }
+        guard let period = Period(text) else {
+            fail(name, code: "invalid_format", message: "must be a month written YYYY-MM")
+            return nil
+        }
+        return period
+    }
+
     /// `limit` (1-500, default 50) and `cursor`.
     public mutating func page() -> Page {
         var limit = 50

@@ -72,11 +72,8 @@ struct ContributionRoutes: Sendable {
             var query = try QueryInput(request)
             let page = query.page()
             try query.finish()
-            let firstPage = context.format == .csv ? Page(limit: 1000, after: nil) : page
-            guard let first = try await service.payments(memberID: id, page: firstPage, context)
-            else { throw AppError.notFound }
-            return try await Self.contributionListing.response(page: page, context: context, name: "member-\(id)-payments") { batch in
-                batch.after == firstPage.after ? first : try await service.payments(memberID: id, page: batch, context) ?? []
+            return try await Self.contributionListing.nestedResponse(page: page, context: context, name: "member-\(id)-payments") { batch in
+                try await service.payments(memberID: id, page: batch, context)
             }.notStored
         }
 

@@ -107,11 +107,8 @@ struct SchemeRoutes: Sendable {
             var query = try QueryInput(request)
             let page = query.page()
             try query.finish()
-            let firstPage = context.format == .csv ? Page(limit: 1000, after: nil) : page
-            guard let first = try await service.beneficiaries(of: id, page: firstPage, context)
-            else { throw AppError.notFound }
-            return try await Self.beneficiaryListing.response(page: page, context: context, name: "scheme-\(id)-beneficiaries") { batch in
-                batch.after == firstPage.after ? first : try await service.beneficiaries(of: id, page: batch, context) ?? []
+            return try await Self.beneficiaryListing.nestedResponse(page: page, context: context, name: "scheme-\(id)-beneficiaries") { batch in
+                try await service.beneficiaries(of: id, page: batch, context)
             }.notStored
         }
 
@@ -134,14 +131,11 @@ struct SchemeRoutes: Sendable {
         router.add(.get, "/v1/schemes/{id}/statement", roles: .personalData, formats: [.json, .csv]) { request, context in
             guard let id = Self.id(request) else { throw AppError.notFound }
             var query = try QueryInput(request)
-            let from = Self.period(&query, "from")
-            let to = Self.period(&query, "to")
+            let from = query.period("from")
+            let to = query.period("to")
             if let from, let to, to < from { query.fail("to", code: "before_from", message: "must not be before from") }
             try query.finish()
-            guard let scheme = try await service.find(id, context) else { throw AppError.notFound }
-            let start = from ?? Period(CalendarDate(scheme.startsOn)!)
-            let end = to ?? Period(context.today)
-            guard let lines = try await service.statement(id, from: start, to: end, context) else { throw AppError.notFound }
+            guard let (start, end, lines) = try await service.statement(id, from: from, to: to, context) else { throw AppError.notFound }
             if context.format == .csv {
                 var csv = CSVWriter(reservingCapacity: 256 * (lines.count + 1))
                 csv.header(Self.statementRepresentation.columnNames)
@@ -165,16 +159,6 @@ struct SchemeRoutes: Sendable {
     }
 
     static func id(_ request: Request) -> Int64? { request.parameters["id"].flatMap(Int64.init) }
-
-    /// A `YYYY-MM` query parameter.
-    static func period(_ query: inout QueryInput, _ name: String) -> Period? {
-        guard let text = query.string(name) else { return nil }
-        guard let period = Period(text) else {
-            query.fail(name, code: "invalid_format", message: "must be a month written YYYY-MM")
-            return nil
-        }
-        return period
-    }
 
     static func response(_ scheme: Scheme, for context: RequestContext, status: HTTPStatus) -> Response {
         var json = JSONWriter()

@@ -247,11 +247,13 @@ struct SchemeService: Sendable {
         }
     }
 
-    /// Per funder in scope: billed, paid and outstanding from `from` to `to`, and budget left.
-    func statement(_ schemeID: Int64, from: Period, to: Period, _ context: RequestContext) async throws -> [StatementLine]? {
+    /// Per funder in scope: billed, paid and outstanding from `from` (by default the scheme's
+    /// first month) to `to` (by default this month), and budget left; with the range used.
+    func statement(_ schemeID: Int64, from: Period?, to: Period?, _ context: RequestContext) async throws -> (from: Period, to: Period, lines: [StatementLine])? {
         try await store.read { connection in
-            guard try SchemeRepository.find(schemeID, scope: context.scope, in: connection) != nil else { return nil }
-            return try BillingRepository.statement(scheme: schemeID, from: from, to: to, scope: context.scope, in: connection)
+            guard let scheme = try SchemeRepository.find(schemeID, scope: context.scope, in: connection) else { return nil }
+            let (start, end) = (from ?? Period(CalendarDate(scheme.startsOn)!), to ?? Period(context.today))
+            return (start, end, try BillingRepository.statement(scheme: schemeID, from: start, to: end, scope: context.scope, in: connection))
         }
     }
 }

@@ -112,10 +112,8 @@ struct FacilityRoutes: Sendable {
             var query = try QueryInput(request)
             let page = query.page()
             try query.finish()
-            let firstPage = context.format == .csv ? Page(limit: 1000, after: nil) : page
-            guard let first = try await service.history(id, page: firstPage, context) else { throw AppError.notFound }
-            return try await Self.historyListing.response(page: page, context: context, name: "facility-\(id)-history") { batch in
-                batch.after == firstPage.after ? first : try await service.history(id, page: batch, context) ?? []
+            return try await Self.historyListing.nestedResponse(page: page, context: context, name: "facility-\(id)-history") { batch in
+                try await service.history(id, page: batch, context)
             }
         }
 
@@ -135,10 +133,8 @@ struct FacilityRoutes: Sendable {
             var query = try QueryInput(request)
             let page = query.page()
             try query.finish()
-            let firstPage = context.format == .csv ? Page(limit: 1000, after: nil) : page
-            guard let first = try await service.visits(id, page: firstPage, context) else { throw AppError.notFound }
-            return try await Self.visitListing.response(page: page, context: context, name: "facility-\(id)-visits") { batch in
-                batch.after == firstPage.after ? first : try await service.visits(id, page: batch, context) ?? []
+            return try await Self.visitListing.nestedResponse(page: page, context: context, name: "facility-\(id)-visits") { batch in
+                try await service.visits(id, page: batch, context)
             }
         }
 
@@ -148,11 +144,9 @@ struct FacilityRoutes: Sendable {
             let page = query.page()
             let state = query.choice("state", FollowUpState.self)
             try query.finish()
-            let firstPage = context.format == .csv ? Page(limit: 1000, after: nil) : page
-            guard let first = try await service.followUps(id, state: state, page: firstPage, context) else { throw AppError.notFound }
             let listing = Listing(representation: Self.followUpRepresentation(on: context.today), position: \.id)
-            return try await listing.response(page: page, context: context, name: "facility-\(id)-follow-ups") { batch in
-                batch.after == firstPage.after ? first : try await service.followUps(id, state: state, page: batch, context) ?? []
+            return try await listing.nestedResponse(page: page, context: context, name: "facility-\(id)-follow-ups") { batch in
+                try await service.followUps(id, state: state, page: batch, context)
             }
         }
 

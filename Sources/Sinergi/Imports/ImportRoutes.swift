@@ -76,11 +76,8 @@ struct ImportRoutes: Sendable {
             var query = try QueryInput(request)
             let page = query.page()
             try query.finish()
-            // The first page is read here, so a job outside the scope is a 404, not an empty export.
-            let firstPage = context.format == .csv ? Page(limit: 1000, after: nil) : page
-            guard let first = try await service.errors(of: id, page: firstPage, context) else { throw AppError.notFound }
-            return try await Self.errorListing.response(page: page, context: context, name: "import-\(id)-errors") { page in
-                page.after == nil ? first : try await service.errors(of: id, page: page, context) ?? []
+            return try await Self.errorListing.nestedResponse(page: page, context: context, name: "import-\(id)-errors") { batch in
+                try await service.errors(of: id, page: batch, context)
             }
         }
     }

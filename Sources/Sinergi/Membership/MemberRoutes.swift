@@ -110,13 +110,8 @@ struct MemberRoutes: Sendable {
             var query = try QueryInput(request)
             let page = query.page()
             try query.finish()
-            // The first page is read here, so a member outside the scope is a 404, not an empty
-            // export; a CSV export reads the rest in batches. The read of the first page answers
-            // the listing's first call, so nothing is read or audited twice.
-            let firstPage = context.format == .csv ? Page(limit: 1000, after: nil) : page
-            guard let first = try await service.history(id, page: firstPage, context) else { throw AppError.notFound }
-            return try await Self.historyListing.response(page: page, context: context, name: "member-\(id)-history") { batch in
-                batch.after == firstPage.after ? first : try await service.history(id, page: batch, context) ?? []
+            return try await Self.historyListing.nestedResponse(page: page, context: context, name: "member-\(id)-history") { batch in
+                try await service.history(id, page: batch, context)
             }.notStored
         }
 
